@@ -1,0 +1,34 @@
+"""Black Sea geodata: countries, crossings, ports, ferries, the corridor network, restricted areas.
+
+Knows nothing of plans. The public entry points are re-exported here; everything is loaded
+once per process by :func:`load` and then read-only.
+"""
+
+from geodata._errors import (
+    GeodataError,
+    NoRouteError,
+    PlaceInRestrictedAreaError,
+    PlaceNotOnLandError,
+    PlaceOffNetworkError,
+    SourceDataError,
+    UnknownPlaceError,
+)
+from geodata.layers import Geodata, load
+from geodata.routing import Route, RouteRequest, best_routes
+from geodata.schema import Mode
+
+__all__ = [
+    "Geodata",
+    "GeodataError",
+    "Mode",
+    "NoRouteError",
+    "PlaceInRestrictedAreaError",
+    "PlaceNotOnLandError",
+    "PlaceOffNetworkError",
+    "Route",
+    "RouteRequest",
+    "SourceDataError",
+    "UnknownPlaceError",
+    "best_routes",
+    "load",
+]

@@ -1,0 +1,78 @@
+"""Which country, which restricted area: point and line look-ups over the country layer."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import shapely
+from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry.base import BaseGeometry
+from shapely.strtree import STRtree
+
+from geodata.projection import geodesic_km
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A part of a line inside one jurisdiction."""
+
+    jurisdiction: str
+    geometry: LineString
+    km: float
+
+
+@dataclass
+class AreaIndex:
+    """A spatial index over named polygons (countries, restricted areas)."""
+
+    shapes: Mapping[str, BaseGeometry]
+    _keys: list[str] = field(init=False)
+    _tree: STRtree = field(init=False)
+
+    def __post_init__(self) -> None:
+        self._keys = list(self.shapes)
+        geoms = [self.shapes[k] for k in self._keys]
+        shapely.prepare(geoms)
+        self._tree = STRtree(geoms)
+
+    def at(self, lon: float, lat: float) -> str | None:
+        """The key of the polygon containing the point, or None (sea, outside the region)."""
+        hits = self._tree.query(Point(lon, lat), predicate="intersects")
+        if len(hits) == 0:
+            return None
+        # On a shared border two polygons intersect the point; the lowest key wins, for determinism.
+        return min(self._keys[i] for i in hits)
+
+    def near(self, geom: BaseGeometry) -> list[str]:
+        """Keys of the polygons that intersect ``geom``."""
+        return sorted(self._keys[i] for i in self._tree.query(geom, predicate="intersects"))
+
+    def split(self, line: LineString) -> list[Piece]:
+        """Cut a line into its parts inside each polygon, ordered along the line.
+
+        Parts outside every polygon (at sea) are returned with jurisdiction ``"sea"``.
+        """
+        pieces: list[tuple[float, Piece]] = []
+        covered: list[BaseGeometry] = []
+        for key in self.near(line):
+            inside = line.intersection(self.shapes[key])
+            covered.append(inside)
+            for part in _lines(inside):
+                pieces.append((line.project(Point(part.coords[0])), Piece(key, part, geodesic_km(part))))
+        rest = line.difference(shapely.union_all(covered)) if covered else line
+        for part in _lines(rest):
+            if geodesic_km(part) > 0.01:
+                pieces.append((line.project(Point(part.coords[0])), Piece("sea", part, geodesic_km(part))))
+        pieces.sort(key=lambda p: p[0])
+        return [p for _, p in pieces]
+
+
+def _lines(geom: BaseGeometry) -> list[LineString]:
+    if isinstance(geom, LineString):
+        return [] if geom.is_empty else [geom]
+    if isinstance(geom, MultiLineString):
+        return [g for g in geom.geoms if not g.is_empty]
+    if hasattr(geom, "geoms"):
+        return [g for sub in geom.geoms for g in _lines(sub)]
+    return []
