@@ -42,7 +42,7 @@ class AreaIndex:
         if len(hits) == 0:
             return None
         # On a shared border two polygons intersect the point; the lowest key wins, for determinism.
-        return min(self._keys[i] for i in hits)
+        return str(min(self._keys[i] for i in hits))
 
     def near(self, geom: BaseGeometry) -> list[str]:
         """Keys of the polygons that intersect ``geom``."""
@@ -59,11 +59,15 @@ class AreaIndex:
             inside = line.intersection(self.shapes[key])
             covered.append(inside)
             for part in _lines(inside):
-                pieces.append((line.project(Point(part.coords[0])), Piece(key, part, geodesic_km(part))))
+                pieces.append(
+                    (line.project(Point(part.coords[0])), Piece(key, part, geodesic_km(part)))
+                )
         rest = line.difference(shapely.union_all(covered)) if covered else line
         for part in _lines(rest):
             if geodesic_km(part) > 0.01:
-                pieces.append((line.project(Point(part.coords[0])), Piece("sea", part, geodesic_km(part))))
+                pieces.append(
+                    (line.project(Point(part.coords[0])), Piece("sea", part, geodesic_km(part)))
+                )
         pieces.sort(key=lambda p: p[0])
         return [p for _, p in pieces]
 

@@ -141,7 +141,10 @@ def _crossing(
         notes = f"{notes}; border closed".strip("; ")
     if status is CrossingStatus.open:
         for area, shape in restricted.values():
-            if area.active and point_to_geom_km(snapped, shape) <= area.buffer_km + RESTRICTED_EDGE_KM:
+            if (
+                area.active
+                and point_to_geom_km(snapped, shape) <= area.buffer_km + RESTRICTED_EDGE_KM
+            ):
                 status = CrossingStatus.non_plannable
                 notes = f"{notes}; on the edge of {area.name}".strip("; ")
     modes = tuple(Mode(m.strip()) for m in row["modes"].split(";") if m.strip())
@@ -177,7 +180,9 @@ def _nodes(
         nodes[node.id] = node
 
     for c in crossings.values():
-        add(Node(id=c.id, name=c.name, kind="crossing", countries=c.countries, lat=c.lat, lon=c.lon))
+        add(
+            Node(id=c.id, name=c.name, kind="crossing", countries=c.countries, lat=c.lat, lon=c.lon)
+        )
     for p in ports.values():
         add(Node(id=p.id, name=p.name, kind="port", countries=(p.country,), lat=p.lat, lon=p.lon))
     for city in cities.values():
@@ -226,7 +231,12 @@ def build(sources: Path = SOURCES, data: Path = DATA) -> Geodata:
     log.info(
         "geodata: %d countries, %d crossings, %d ports, %d ferry lines, %d nodes, %d edges, "
         "%d restricted areas",
-        len(countries), len(crossings), len(ports), len(ferries), len(nodes), len(edges),
+        len(countries),
+        len(crossings),
+        len(ports),
+        len(ferries),
+        len(nodes),
+        len(edges),
         len(restricted),
     )
     return Geodata(

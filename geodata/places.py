@@ -89,7 +89,7 @@ def resolve(
             raise UnknownPlaceError(
                 f"{field}: {spec!r} is not a known place id",
                 field=field,
-                hint="use a crossing, port or city id (cdplan geodata export lists them) or lat,lon",
+                hint="use a crossing, port or city id (see cdplan geodata export) or lat,lon",
             )
         return Snapped(place=node_place(geo, spec), node_id=spec)
     country = geo.country_at(spec.lat, spec.lon)
@@ -138,7 +138,9 @@ def resolve(
         lon=round(on_line.x, 6),
         country=country,
     )
-    return Snapped(place=place, node_id=None, edge=edge, fraction=fraction, offset_km=round(offset, 3))
+    return Snapped(
+        place=place, node_id=None, edge=edge, fraction=fraction, offset_km=round(offset, 3)
+    )
 
 
 def split_edge(snapped: Snapped) -> tuple[Edge, Edge]:

@@ -9,6 +9,7 @@ search runs again; a new route is kept only when it differs enough and is not ab
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
@@ -89,9 +90,7 @@ def _edge_allowed(geo: Geodata, edge: Edge, req: RouteRequest) -> bool:
         return False
     if edge.country is not None and edge.country in req.avoid_countries:
         return False
-    if edge.mode is Mode.ferry and geo.ferries[edge.id].status not in USABLE_FERRY_STATUS:
-        return False
-    return True
+    return edge.mode is not Mode.ferry or geo.ferries[edge.id].status in USABLE_FERRY_STATUS
 
 
 def _graph(geo: Geodata, req: RouteRequest, ends: Iterable[Snapped]) -> nx.MultiGraph:
@@ -108,7 +107,9 @@ def _graph(geo: Geodata, req: RouteRequest, ends: Iterable[Snapped]) -> nx.Multi
         if snapped.edge is not None:
             edges += [p for p in split_edge(snapped) if p.v in allowed]
     for e in edges:
-        dwell = sum(geo.crossings[n].truck_dwell_minutes / 2 for n in (e.u, e.v) if n in geo.crossings)
+        dwell = sum(
+            geo.crossings[n].truck_dwell_minutes / 2 for n in (e.u, e.v) if n in geo.crossings
+        )
         graph.add_edge(e.u, e.v, key=e.id, edge=e, weight=e.minutes + dwell)
     return graph
 
@@ -116,22 +117,32 @@ def _graph(geo: Geodata, req: RouteRequest, ends: Iterable[Snapped]) -> nx.Multi
 def _shortest(graph: nx.MultiGraph, stops: Sequence[str]) -> list[tuple[str, str, str]]:
     """(from, to, edge key) triples through ``stops`` in order, by the ``weight`` attribute."""
     steps: list[tuple[str, str, str]] = []
-    for a, b in zip(stops, stops[1:], strict=False):
+    for a, b in itertools.pairwise(stops):
         if a == b:
             continue
         path = nx.dijkstra_path(graph, a, b, weight=_min_weight)
-        for u, v in zip(path, path[1:], strict=False):
-            key = min(graph[u][v], key=lambda k, u=u, v=v: graph[u][v][k]["weight"])
+        for u, v in itertools.pairwise(path):
+            key = _cheapest_key(graph, u, v)
             steps.append((u, v, key))
     return steps
+
+
+def _cheapest_key(graph: nx.MultiGraph, u: str, v: str) -> str:
+    options: dict[str, dict[str, float]] = graph[u][v]
+    return min(options, key=lambda k: options[k]["weight"])
 
 
 def _min_weight(u: str, v: str, data: dict[str, dict[str, float]]) -> float:
     return min(attrs["weight"] for attrs in data.values())
 
 
-def _route(geo: Geodata, graph: nx.MultiGraph, steps: list[tuple[str, str, str]],
-           origin: Place, destination: Place) -> Route:
+def _route(
+    geo: Geodata,
+    graph: nx.MultiGraph,
+    steps: list[tuple[str, str, str]],
+    origin: Place,
+    destination: Place,
+) -> Route:
     legs: list[Leg] = []
     coords: list[tuple[float, float]] = []
     countries: list[str] = []
@@ -144,8 +155,17 @@ def _route(geo: Geodata, graph: nx.MultiGraph, steps: list[tuple[str, str, str]]
         pts = [(round(x, 5), round(y, 5)) for x, y in line.coords]
         coords += pts if not coords else pts[1:]
         legs.append(
-            Leg(edge=edge.id, from_node=u, to_node=v, mode=edge.mode, country=edge.country,
-                km=edge.km, minutes=edge.minutes, minutes_max=edge.minutes_max, coordinates=pts)
+            Leg(
+                edge=edge.id,
+                from_node=u,
+                to_node=v,
+                mode=edge.mode,
+                country=edge.country,
+                km=edge.km,
+                minutes=edge.minutes,
+                minutes_max=edge.minutes_max,
+                coordinates=pts,
+            )
         )
         minutes += edge.minutes
         if edge.country is not None and (not countries or countries[-1] != edge.country):
@@ -167,14 +187,17 @@ def _route(geo: Geodata, graph: nx.MultiGraph, steps: list[tuple[str, str, str]]
         crossings=crossings,
         length_km=round(sum(leg.km for leg in legs), 1),
         hours=round(minutes / 60.0, 2),
-        geometry=dict(mapping(LineString(coords))) if len(coords) > 1 else
-        {"type": "LineString", "coordinates": []},
+        geometry=dict(mapping(LineString(coords)))
+        if len(coords) > 1
+        else {"type": "LineString", "coordinates": []},
         nodes=nodes,
         legs=legs,
     )
 
 
-def _overlap(a: list[tuple[str, str, str]], b: list[tuple[str, str, str]], km: dict[str, float]) -> float:
+def _overlap(
+    a: list[tuple[str, str, str]], b: list[tuple[str, str, str]], km: dict[str, float]
+) -> float:
     keys_a, keys_b = {k for _, _, k in a}, {k for _, _, k in b}
     total = min(sum(km[k] for k in keys_a), sum(km[k] for k in keys_b)) or 1.0
     return sum(km[k] for k in keys_a & keys_b) / total
@@ -193,21 +216,29 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
         (v, f"via[{i}]") for i, v in enumerate(via)
     ]:
         if snapped.place.country in req.avoid_countries:
-            raise NoRouteError(f"{field} lies in {snapped.place.country}, which is to be avoided",
-                               field=field, hint="remove it from avoid.countries")
+            raise NoRouteError(
+                f"{field} lies in {snapped.place.country}, which is to be avoided",
+                field=field,
+                hint="remove it from avoid.countries",
+            )
     graph = _graph(geo, req, [origin, destination, *via])
     stops = [origin.key, *(v.key for v in via), destination.key]
-    for stop, field in zip(stops, ["origin", *[f"via[{i}]" for i in range(len(via))], "destination"],
-                           strict=True):
+    for stop, field in zip(
+        stops, ["origin", *[f"via[{i}]" for i in range(len(via))], "destination"], strict=True
+    ):
         if stop not in graph:
-            raise NoRouteError(f"{field} cannot be used under these constraints (closed, avoided or "
-                               "not plannable)", field=field)
+            raise NoRouteError(
+                f"{field} cannot be used under these constraints (closed, avoided or "
+                "not plannable)",
+                field=field,
+            )
     try:
         best = _shortest(graph, stops)
     except nx.NetworkXNoPath as exc:
         raise NoRouteError(
             "no lawful route joins these places with the allowed modes and avoidances",
-            field="route", hint="allow more modes, avoid fewer countries or crossings",
+            field="route",
+            hint="allow more modes, avoid fewer countries or crossings",
         ) from exc
     km = {k: d["edge"].km for _, _, k, d in graph.edges(keys=True, data=True)}
     weight = {k: d["weight"] for _, _, k, d in graph.edges(keys=True, data=True)}
@@ -227,6 +258,6 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
             break
         if all(_overlap(candidate, other, km) <= MAX_OVERLAP for other in kept):
             kept.append(candidate)
-    for u, v, k, d in graph.edges(keys=True, data=True):
+    for _, _, k, d in graph.edges(keys=True, data=True):
         d["weight"] = weight[k]
     return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]

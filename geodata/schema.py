@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
 NodeId = Annotated[
     str,
-    Field(pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Id of a network node (city, crossing, port)"),
+    Field(
+        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Id of a network node (city, crossing, port)"
+    ),
 ]
 Lat = Annotated[float, Field(ge=-90, le=90, description="Latitude, WGS 84 degrees")]
 Lon = Annotated[float, Field(ge=-180, le=180, description="Longitude, WGS 84 degrees")]
@@ -105,14 +107,18 @@ class Crossing(Strict):
     lon: Lon
     lat_source: Lat = Field(description="Latitude before snapping, as curated")
     lon_source: Lon = Field(description="Longitude before snapping, as curated")
-    snap_km: float = Field(ge=0, description="Distance moved by snapping onto the shared border, km")
+    snap_km: float = Field(
+        ge=0, description="Distance moved by snapping onto the shared border, km"
+    )
     modes: tuple[Mode, ...] = Field(description="Modes the crossing serves")
     status: CrossingStatus
     schengen: Literal["internal", "external", "none"] = Field(
         description="Schengen internal border, Schengen external border, or neither side Schengen"
     )
     hours: str = Field(description="Opening hours: 24h or HH:MM-HH:MM local time")
-    truck_dwell_minutes: int = Field(ge=0, description="Typical truck dwell (queue and formalities)")
+    truck_dwell_minutes: int = Field(
+        ge=0, description="Typical truck dwell (queue and formalities)"
+    )
     notes: str = Field(default="", description="Facts worth knowing, short")
     coord_source: str = Field(default="", description="Where the curated position comes from")
 
@@ -166,7 +172,9 @@ class RestrictedArea(Strict):
     since: str = Field(description="When the current situation began")
     valid_as_of: str = Field(description="Date of the line as drawn")
     active: bool = Field(description="False for historical areas kept for the record")
-    buffer_km: float = Field(ge=0, description="Margin near the line where teams cannot operate, km")
+    buffer_km: float = Field(
+        ge=0, description="Margin near the line where teams cannot operate, km"
+    )
     wording: str = Field(description="Neutral wording for outputs")
     source: str = Field(description="What the outline is based on")
     ended: str | None = Field(default=None, description="When it ended, for historical areas")

@@ -50,9 +50,13 @@ def _yaml(path: Path) -> Any:
 
 def read_countries(sources: Path = SOURCES) -> tuple[list[Country], list[ClosedBorder]]:
     doc = _yaml(sources / "countries.yaml")
-    countries = [_model(Country, c, f"countries.yaml country {i}") for i, c in enumerate(doc["countries"])]
+    countries = [
+        _model(Country, c, f"countries.yaml country {i}") for i, c in enumerate(doc["countries"])
+    ]
     closed = [
-        _model(ClosedBorder, {**c, "countries": tuple(c["countries"])}, f"countries.yaml closed {i}")
+        _model(
+            ClosedBorder, {**c, "countries": tuple(c["countries"])}, f"countries.yaml closed {i}"
+        )
         for i, c in enumerate(doc.get("closed_borders", []))
     ]
     return countries, closed
@@ -92,7 +96,9 @@ def read_corridors(sources: Path = SOURCES, files: list[Path] | None = None) -> 
         doc = _yaml(path) or {}
         for i, raw in enumerate(doc.get("corridors") or []):
             pts = [tuple(p) if isinstance(p, list) else p for p in raw.get("points", [])]
-            corridors.append(_model(Corridor, {**raw, "points": pts}, f"corridors/{path.name} #{i}"))
+            corridors.append(
+                _model(Corridor, {**raw, "points": pts}, f"corridors/{path.name} #{i}")
+            )
     return corridors
 
 
@@ -105,7 +111,9 @@ def read_restricted(sources: Path = SOURCES) -> list[tuple[RestrictedArea, Polyg
     for i, raw in enumerate(_yaml(path)["areas"]):
         clip = Polygon([(lon, lat) for lat, lon in raw["clip"]])
         fields = {k: v for k, v in raw.items() if k != "clip"}
-        fields = {k: (str(v) if k in {"since", "valid_as_of", "ended"} and v is not None else v)
-                  for k, v in fields.items()}
+        fields = {
+            k: (str(v) if k in {"since", "valid_as_of", "ended"} and v is not None else v)
+            for k, v in fields.items()
+        }
         out.append((_model(RestrictedArea, fields, f"restricted.yaml area {i}"), clip))
     return out

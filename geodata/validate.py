@@ -6,6 +6,7 @@ every check; ``python -m geodata.tools.check_corridors`` prints them for data au
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -42,7 +43,9 @@ def crossings_on_border(geo: Geodata) -> list[Problem]:
             continue
         km = point_to_geom_km(Point(c.lon, c.lat), geo.shared_border(*c.countries))
         if km > BORDER_TOLERANCE_KM:
-            out.append(Problem("crossing-off-border", c.id, f"{km:.2f} km from the {c.countries} border"))
+            out.append(
+                Problem("crossing-off-border", c.id, f"{km:.2f} km from the {c.countries} border")
+            )
     return out
 
 
@@ -53,13 +56,17 @@ def nodes_in_country(geo: Geodata) -> list[Problem]:
             continue
         shape = geo.country_shapes.get(node.country)
         if shape is None:
-            out.append(Problem("node-unknown-country", node.id, f"country {node.country} has no shape"))
+            out.append(
+                Problem("node-unknown-country", node.id, f"country {node.country} has no shape")
+            )
             continue
         km = point_to_geom_km(Point(node.lon, node.lat), shape)
         # Ports sit on the shore, where the simplified coastline may be a little inland.
         tolerance = 3.0 if node.kind == "port" else OUTSIDE_TOLERANCE_KM
         if km > tolerance:
-            out.append(Problem("node-outside-country", node.id, f"{km:.2f} km outside {node.country}"))
+            out.append(
+                Problem("node-outside-country", node.id, f"{km:.2f} km outside {node.country}")
+            )
     return out
 
 
@@ -98,7 +105,8 @@ def edges_in_country(geo: Geodata, edges: Iterable[Edge]) -> list[Problem]:
                 Problem(
                     "edge-leaves-country",
                     edge.id,
-                    f"{worst:.1f} km outside {edge.country} at lat,lon {where} (in {other or 'sea'})",
+                    f"{worst:.1f} km outside {edge.country} at lat,lon {where} "
+                    f"(in {other or 'sea'})",
                 )
             )
     return out
@@ -110,12 +118,15 @@ def straight_pieces(edges: Iterable[Edge]) -> list[Problem]:
         if edge.mode is Mode.ferry:
             continue
         coords = list(edge.geometry.coords)
-        for a, b in zip(coords, coords[1:], strict=False):
+        for a, b in itertools.pairwise(coords):
             km = geodesic_km(LineString([a, b]))
             if km > MAX_STRAIGHT_KM:
                 out.append(
-                    Problem("straight-piece", edge.id,
-                            f"{km:.0f} km without a vertex after lat,lon ({a[1]:.3f}, {a[0]:.3f})")
+                    Problem(
+                        "straight-piece",
+                        edge.id,
+                        f"{km:.0f} km without a vertex after lat,lon ({a[1]:.3f}, {a[0]:.3f})",
+                    )
                 )
     return out
 
@@ -128,11 +139,15 @@ def crossing_modes(geo: Geodata, edges: Iterable[Edge]) -> list[Problem]:
             crossing = geo.crossings.get(n)
             if crossing is None or edge.mode is Mode.ferry:
                 continue
-            ok = Mode.rail in crossing.modes if edge.mode is Mode.rail else (
-                Mode.road in crossing.modes or Mode.ferry in crossing.modes
+            ok = (
+                Mode.rail in crossing.modes
+                if edge.mode is Mode.rail
+                else (Mode.road in crossing.modes or Mode.ferry in crossing.modes)
             )
             if not ok:
-                out.append(Problem("crossing-mode", edge.id, f"{edge.mode} edge at {n} ({crossing.modes})"))
+                out.append(
+                    Problem("crossing-mode", edge.id, f"{edge.mode} edge at {n} ({crossing.modes})")
+                )
             if edge.country not in crossing.countries:
                 out.append(Problem("crossing-country", edge.id, f"{edge.country} edge at {n}"))
     return out
@@ -147,19 +162,22 @@ def crossings_connected(geo: Geodata) -> list[Problem]:
         edges = geo.network.edges_of(c.id)
         for country in c.countries:
             if not any(e.country == country for e in edges):
-                out.append(Problem("crossing-unconnected", c.id, f"no edge from the {country} side"))
+                out.append(
+                    Problem("crossing-unconnected", c.id, f"no edge from the {country} side")
+                )
         if Mode.rail in c.modes and not any(e.mode is Mode.rail for e in edges):
             out.append(Problem("crossing-no-rail", c.id, "rail crossing without a rail edge"))
     return out
 
 
 def ports_connected(geo: Geodata) -> list[Problem]:
-    out = []
-    for port in geo.ports.values():
-        if not any(e.mode is not Mode.ferry for e in geo.network.edges_of(port.id)):
-            if port.country in {c.iso3 for c in geo.countries.values() if c.bsec}:
-                out.append(Problem("port-unconnected", port.id, "no road or rail edge"))
-    return out
+    bsec = {c.iso3 for c in geo.countries.values() if c.bsec}
+    return [
+        Problem("port-unconnected", port.id, "no road or rail edge")
+        for port in geo.ports.values()
+        if port.country in bsec
+        and not any(e.mode is not Mode.ferry for e in geo.network.edges_of(port.id))
+    ]
 
 
 def capitals_connected(geo: Geodata) -> list[Problem]:
@@ -168,18 +186,26 @@ def capitals_connected(geo: Geodata) -> list[Problem]:
     for e in geo.network.edges.values():
         if e.restricted is not None:
             continue
-        if any(n in geo.crossings and geo.crossings[n].status is not CrossingStatus.open
-               for n in (e.u, e.v)):
+        if any(
+            n in geo.crossings and geo.crossings[n].status is not CrossingStatus.open
+            for n in (e.u, e.v)
+        ):
             continue
         graph.add_edge(e.u, e.v)
-    capitals = [c for c in geo.cities.values()
-                if c.kind == "capital" and c.country in {k for k, v in geo.countries.items() if v.bsec}]
+    capitals = [
+        c
+        for c in geo.cities.values()
+        if c.kind == "capital" and c.country in {k for k, v in geo.countries.items() if v.bsec}
+    ]
     if not capitals:
         return [Problem("no-capitals", "network", "no BSEC capital in the cities files")]
     first = capitals[0].id
     reach = nx.node_connected_component(graph, first) if first in graph else {first}
-    return [Problem("capital-unreachable", c.id, f"not connected to {first}")
-            for c in capitals if c.id not in reach]
+    return [
+        Problem("capital-unreachable", c.id, f"not connected to {first}")
+        for c in capitals
+        if c.id not in reach
+    ]
 
 
 ALL_CHECKS: list[Callable[[Geodata], list[Problem]]] = [

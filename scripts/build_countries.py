@@ -17,6 +17,7 @@ Re-run with ``.venv/bin/python scripts/build_countries.py`` (needs the ``build``
 
 from __future__ import annotations
 
+import argparse
 import json
 from importlib import resources
 from pathlib import Path
@@ -27,8 +28,30 @@ from shapely.geometry import box, mapping
 
 BSEC = ["ALB", "ARM", "AZE", "BGR", "GEO", "GRC", "MDA", "MKD", "ROU", "RUS", "SRB", "TUR", "UKR"]
 NEIGHBOURS = [
-    "IRN", "IRQ", "SYR", "HUN", "HRV", "POL", "SVK", "MNE", "BIH", "XKX", "ITA", "CYP",
-    "BLR", "KAZ", "TKM", "SVN", "AUT", "CZE", "LBN", "ISR", "JOR", "LTU", "LVA", "EST",
+    "IRN",
+    "IRQ",
+    "SYR",
+    "HUN",
+    "HRV",
+    "POL",
+    "SVK",
+    "MNE",
+    "BIH",
+    "XKX",
+    "ITA",
+    "CYP",
+    "BLR",
+    "KAZ",
+    "TKM",
+    "SVN",
+    "AUT",
+    "CZE",
+    "LBN",
+    "ISR",
+    "JOR",
+    "LTU",
+    "LVA",
+    "EST",
 ]
 # Natural Earth's own code differs from the ISO-like code the project uses.
 NE_TO_ISO3 = {"KOS": "XKX"}
@@ -43,7 +66,10 @@ def natural_earth_path() -> str:
     return f"zip://{pkg / 'ne_10m_admin_0_countries_deu.zip'}"
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> Path:
+    parser = argparse.ArgumentParser(description="Build geodata/data/countries.geojson")
+    parser.add_argument("--out", type=Path, default=OUT, help="where to write (default: the repo)")
+    out = parser.parse_args(argv).out
     world = gpd.read_file(natural_earth_path())
     world["iso3"] = world["ADM0_A3"].map(lambda c: NE_TO_ISO3.get(c, c))
     wanted = set(BSEC) | set(NEIGHBOURS)
@@ -71,8 +97,9 @@ def main() -> None:
         "source": "Natural Earth 10m admin-0 countries v5.1.1 (deu point of view), public domain",
         "features": features,
     }
-    OUT.write_text(json.dumps(doc, separators=(",", ":")))
-    print(f"wrote {OUT} ({len(features)} countries, {OUT.stat().st_size // 1024} KiB)")
+    out.write_text(json.dumps(doc, separators=(",", ":")))
+    print(f"wrote {out} ({len(features)} countries, {out.stat().st_size // 1024} KiB)")
+    return out
 
 
 if __name__ == "__main__":

@@ -43,29 +43,58 @@ def _interim_sources(tmp: Path) -> Path:
     shutil.copytree(SOURCES, dst, ignore=shutil.ignore_patterns("corridors"))
     (dst / "corridors").mkdir()
     if not (dst / "crossings.csv").exists():
-        with (dst / "crossings_reference.csv").open(newline="") as fh, \
-                (dst / "crossings.csv").open("w", newline="") as out:
-            cols = ["id", "name_a", "name_b", "country_a", "country_b", "lat", "lon", "modes",
-                    "status", "hours", "truck_dwell_minutes", "notes", "coord_source"]
+        with (
+            (dst / "crossings_reference.csv").open(newline="") as fh,
+            (dst / "crossings.csv").open("w", newline="") as out,
+        ):
+            cols = [
+                "id",
+                "name_a",
+                "name_b",
+                "country_a",
+                "country_b",
+                "lat",
+                "lon",
+                "modes",
+                "status",
+                "hours",
+                "truck_dwell_minutes",
+                "notes",
+                "coord_source",
+            ]
             writer = csv.DictWriter(out, cols)
             writer.writeheader()
             for r in csv.DictReader(fh):
                 a, _, b = r["name"].partition(" - ")
-                writer.writerow({
-                    "id": r["id"], "name_a": a, "name_b": b or a, "country_a": r["country_a"],
-                    "country_b": r["country_b"], "lat": r["lat"], "lon": r["lon"],
-                    "modes": r["mode"].replace("/", ";"),
-                    "status": _INTERIM_STATUS.get(r["id"], "open"), "hours": "24h",
-                    "truck_dwell_minutes": "60", "notes": "", "coord_source": "interim",
-                })
+                writer.writerow(
+                    {
+                        "id": r["id"],
+                        "name_a": a,
+                        "name_b": b or a,
+                        "country_a": r["country_a"],
+                        "country_b": r["country_b"],
+                        "lat": r["lat"],
+                        "lon": r["lon"],
+                        "modes": r["mode"].replace("/", ";"),
+                        "status": _INTERIM_STATUS.get(r["id"], "open"),
+                        "hours": "24h",
+                        "truck_dwell_minutes": "60",
+                        "notes": "",
+                        "coord_source": "interim",
+                    }
+                )
     if not (dst / "ports.csv").exists():
-        with (dst / "ports_reference.csv").open(newline="") as fh, \
-                (dst / "ports.csv").open("w", newline="") as out:
+        with (
+            (dst / "ports_reference.csv").open(newline="") as fh,
+            (dst / "ports.csv").open("w", newline="") as out,
+        ):
             rows = list(csv.DictReader(fh))
             writer = csv.DictWriter(out, ["id", "name", "country", "lat", "lon", "kind"])
             writer.writeheader()
             for r in rows:
-                writer.writerow({k: r[k] for k in ["id", "name", "country", "lat", "lon"]} | {"kind": "sea"})
+                writer.writerow(
+                    {k: r[k] for k in ["id", "name", "country", "lat", "lon"]} | {"kind": "sea"}
+                )
     if not (dst / "ferries.csv").exists():
         (dst / "ferries.csv").write_text(
             "id,from_port,to_port,hours_min,hours_typical,hours_max,status,operator,notes,source\n"
@@ -117,19 +146,23 @@ def main(argv: list[str] | None = None) -> int:
         problems += [p for check in ALL_CHECKS[:2] + ALL_CHECKS[5:] for p in check(geo)]
     for p in problems:
         print(p)
-    print(f"{len(problems)} problem(s); {len(own)} edges checked of {len(edges)} in the network, "
-          f"{len(geo.network.nodes)} nodes")
+    print(
+        f"{len(problems)} problem(s); {len(own)} edges checked of {len(edges)} in the network, "
+        f"{len(geo.network.nodes)} nodes"
+    )
     restricted = sorted({(e.corridor, e.restricted) for e in own if e.restricted})
-    for corridor, area in restricted:
-        print(f"note: {corridor} enters restricted area {area} (the router will not use it)")
+    for name, area in restricted:
+        print(f"note: {name} enters restricted area {area} (the router will not use it)")
     for a, b in args.pair:
         try:
             route = best_routes(geo, RouteRequest(origin=a, destination=b))[0]
         except GeodataError as exc:
             print(f"{a} -> {b}: {exc}")
             continue
-        print(f"{a} -> {b}: {route.length_km:.0f} km, {route.hours:.1f} h, "
-              f"{'-'.join(route.countries)}, via {[c.id for c in route.crossings]}")
+        print(
+            f"{a} -> {b}: {route.length_km:.0f} km, {route.hours:.1f} h, "
+            f"{'-'.join(route.countries)}, via {[c.id for c in route.crossings]}"
+        )
     return 1 if problems else 0
 
 
