@@ -16,6 +16,10 @@ from rich.console import Console
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
+from planner.engine import plan
+from planner.io import ScenarioError, json_schema, load_scenario
+from planner.plan import Plan
+from planner.scenario import Scenario
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="cdplan: plan controlled deliveries."
@@ -107,6 +111,78 @@ def route(
         )
         for c in r.crossings:
             out.print(f"  crossing {c.id}: {c.name}")
+
+
+def _scenario(path: Path) -> Scenario:
+    try:
+        return load_scenario(path)
+    except ScenarioError as exc:
+        for e in exc.errors:
+            err.print(f"[red]error:[/red] {e['loc']}: {e['msg']} (fix: {e['fix']})")
+        raise typer.Exit(code=2) from exc
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Write a file so that a reader never sees half of it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+
+
+@app.command("check")
+def check_cmd(scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")]) -> None:
+    """Validate a scenario only; exit 2 with the errors on bad input."""
+    sc = _scenario(scenario)
+    out.print(f"ok: {sc.operation.id}, {len(sc.teams)} teams, {len(sc.agencies)} agencies")
+
+
+@app.command("schema")
+def schema_cmd() -> None:
+    """Print the scenario's JSON Schema."""
+    sys.stdout.write(json.dumps(json_schema(), indent=1) + "\n")
+
+
+@app.command("plan")
+def plan_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for plan.json")] = Path("out"),
+    quiet: Annotated[bool, typer.Option("--quiet", help="Print only the path of plan.json")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+) -> None:
+    """Plan a scenario: plan.json (status, route, segments, assignments, handovers...)."""
+    sc = _scenario(scenario)
+    result = plan(sc)
+    output.mkdir(parents=True, exist_ok=True)
+    path = output / "plan.json"
+    write_atomic(path, result.to_json())
+    if as_json:
+        sys.stdout.write(result.to_json() + "\n")
+    elif quiet:
+        out.print(str(path))
+    else:
+        print_summary(result, path)
+
+
+def print_summary(result: Plan, path: Path) -> None:
+    out.print(f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
+              f"[bold]{result.status}[/bold]")
+    for r in result.reasons:
+        out.print(f"  - {r.message} [{r.code}: {r.subject}]")
+    if result.route.countries:
+        out.print(f"route: {' > '.join(result.route.countries)}, {result.route.length_km:.0f} km, "
+                  f"{result.route.hours:.1f} h, via "
+                  f"{', '.join(c.name for c in result.route.crossings) or 'no border'}")
+    if result.assignments:
+        k = result.kpis
+        out.print(f"handovers: {k.handovers}, team-hours: {k.team_hours:.1f}, longest follow: "
+                  f"{k.longest_follow_hours:.1f} h; solver: objective {result.solver.objective}, "
+                  f"bound {result.solver.bound}, {result.solver.wall_seconds:.2f} s")
+        for h in result.handovers:
+            out.print(f"  {h.kind:6} {h.place.name}: {h.from_team} -> {h.to_team}, {h.end_local}")
+    late = [a.country for a in result.authorisations if a.too_late]
+    if late:
+        out.print(f"[yellow]too late to request authorisation in time:[/yellow] {', '.join(late)}")
+    out.print(f"plan: {path}")
 
 
 @app.command("demo")

@@ -29,24 +29,37 @@ class AreaIndex:
     shapes: Mapping[str, BaseGeometry]
     _keys: list[str] = field(init=False)
     _tree: STRtree = field(init=False)
+    _geoms: list[BaseGeometry] = field(init=False)
 
     def __post_init__(self) -> None:
         self._keys = list(self.shapes)
-        geoms = [self.shapes[k] for k in self._keys]
-        shapely.prepare(geoms)
-        self._tree = STRtree(geoms)
+        self._geoms = [self.shapes[k] for k in self._keys]
+        shapely.prepare(self._geoms)
+        self._tree = STRtree(self._geoms)
+
+    def __getstate__(self) -> dict[str, object]:
+        # The tree is rebuilt on load: pickle only the shapes.
+        return {"shapes": dict(self.shapes)}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.shapes = state["shapes"]  # type: ignore[assignment]
+        self.__post_init__()
+
+    def _hits(self, geom: BaseGeometry) -> list[int]:
+        # Bounding boxes from the tree, then the exact test on the prepared polygons.
+        return [int(i) for i in self._tree.query(geom) if self._geoms[i].intersects(geom)]
 
     def at(self, lon: float, lat: float) -> str | None:
         """The key of the polygon containing the point, or None (sea, outside the region)."""
-        hits = self._tree.query(Point(lon, lat), predicate="intersects")
-        if len(hits) == 0:
+        hits = self._hits(Point(lon, lat))
+        if not hits:
             return None
         # On a shared border two polygons intersect the point; the lowest key wins, for determinism.
         return str(min(self._keys[i] for i in hits))
 
     def near(self, geom: BaseGeometry) -> list[str]:
         """Keys of the polygons that intersect ``geom``."""
-        return sorted(self._keys[i] for i in self._tree.query(geom, predicate="intersects"))
+        return sorted(self._keys[i] for i in self._hits(geom))
 
     def split(self, line: LineString) -> list[Piece]:
         """Cut a line into its parts inside each polygon, ordered along the line.
@@ -54,15 +67,14 @@ class AreaIndex:
         Parts outside every polygon (at sea) are returned with jurisdiction ``"sea"``.
         """
         pieces: list[tuple[float, Piece]] = []
-        covered: list[BaseGeometry] = []
         for key in self.near(line):
             inside = line.intersection(self.shapes[key])
-            covered.append(inside)
             for part in _lines(inside):
                 pieces.append(
                     (line.project(Point(part.coords[0])), Piece(key, part, geodesic_km(part)))
                 )
-        rest = line.difference(shapely.union_all(covered)) if covered else line
+        keys = self.near(line)
+        rest = line.difference(shapely.union_all([self.shapes[k] for k in keys])) if keys else line
         for part in _lines(rest):
             if geodesic_km(part) > 0.01:
                 pieces.append(

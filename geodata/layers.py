@@ -12,7 +12,10 @@ The steps of :func:`load`, in order:
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -255,7 +258,44 @@ def build(sources: Path = SOURCES, data: Path = DATA) -> Geodata:
     )
 
 
+def _fingerprint() -> str:
+    """A hash of everything the layers are built from: sources, data and this package's code."""
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parent
+    for path in sorted([*SOURCES.rglob("*"), *DATA.rglob("*"), *root.glob("*.py")]):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("CDPLAN_DATA_DIR")
+    return Path(base) / "cache" if base else Path.home() / ".cache" / "cdplan"
+
+
 @lru_cache(maxsize=1)
 def load() -> Geodata:
-    """The region's geodata, built once per process."""
-    return build()
+    """The region's geodata, built once per process and cached on disk between processes.
+
+    The cache file is named by a hash of the sources and the code, so an edit rebuilds it; a
+    cache that cannot be read or written is simply ignored.
+    """
+    path = cache_dir() / f"geodata-{_fingerprint()}.pickle"
+    try:
+        with path.open("rb") as fh:
+            cached = pickle.load(fh)  # noqa: S301 - our own file, named by its content hash
+        if isinstance(cached, Geodata):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    geo = build()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as fh:
+            pickle.dump(geo, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.replace(path)
+    except OSError as exc:
+        log.warning("geodata cache not written (%s)", exc)
+    return geo

@@ -31,6 +31,7 @@ class Edge:
     corridor: str
     restricted: str | None  # id of the restricted area the edge enters, if any
     minutes_max: float | None = None  # ferries: the longest typical crossing
+    water_km: float = 0.0  # a bridge over open water: how far from land the edge may be
 
     def oriented(self, start: str) -> LineString:
         """The geometry walked from node ``start``."""
@@ -93,6 +94,7 @@ def corridor_edges(
                         geometry=line,
                         corridor=corridor.id,
                         restricted=zone[0] if zone else None,
+                        water_km=corridor.water_km,
                     )
                 )
                 start, coords = point, [(node.lon, node.lat)]

@@ -20,16 +20,19 @@ from shapely.geometry import shape
 
 from geodata.export import frame
 from geodata.layers import Geodata
-from geodata.routing import Route
 
 EXTENT = (12.0, 52.0, 34.5, 53.0)  # lon_min, lon_max, lat_min, lat_max
 ROUTE_COLOURS = ("#d62728", "#9467bd", "#8c564b")
 
 
 def draw_overview(
-    geo: Geodata, path: Path, *, routes: Sequence[Route] = (), title: str = "cdplan geodata"
+    geo: Geodata,
+    path: Path,
+    *,
+    routes: Sequence[tuple[str, dict[str, object]]] = (),
+    title: str = "cdplan geodata",
 ) -> Path:
-    """Draw the layers (and routes) to ``path`` as a PNG; returns the path."""
+    """Draw the layers and some routes (label, GeoJSON LineString) to ``path`` as a PNG."""
     fig, ax = plt.subplots(figsize=(16, 10), dpi=110)
     countries = frame(geo, "countries")
     countries.plot(
@@ -58,8 +61,8 @@ def draw_overview(
         blocked = net[net["restricted"].notna()]
         if len(blocked):
             blocked.plot(ax=ax, color="#c0392b", linewidth=0.9, linestyle="-")
-    for i, route in enumerate(routes):
-        xs, ys = shape(route.geometry).xy
+    for i, (_, geometry) in enumerate(routes):
+        xs, ys = shape(geometry).xy
         ax.plot(
             xs,
             ys,
@@ -113,14 +116,8 @@ def draw_overview(
                 label="area without a cooperating authority",
             ),
             *[
-                Line2D(
-                    [],
-                    [],
-                    color=ROUTE_COLOURS[i],
-                    linewidth=3,
-                    label=f"route {i + 1}: {r.length_km:.0f} km, {r.hours:.0f} h",
-                )
-                for i, r in enumerate(routes)
+                Line2D([], [], color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], linewidth=3, label=label)
+                for i, (label, _) in enumerate(routes)
             ],
         ],
         loc="lower left",

@@ -82,6 +82,7 @@ def resolve(
     *,
     field: str = "place",
     modes: tuple[Mode, ...] = (Mode.road, Mode.rail),
+    allow_restricted: bool = False,
 ) -> Snapped:
     """Resolve a place. Raises a named :class:`GeodataError` that says what to do."""
     if isinstance(spec, str):
@@ -100,7 +101,7 @@ def resolve(
             hint="give a point on land, or the id of a port",
         )
     area = geo.restricted_at(spec.lat, spec.lon)
-    if area is not None:
+    if area is not None and not allow_restricted:
         raise PlaceInRestrictedAreaError(
             f"{field}: the coordinates lie in {area.name}: {area.wording}",
             field=field,
@@ -109,7 +110,9 @@ def resolve(
     point = Point(spec.lon, spec.lat)
     best: tuple[float, Edge] | None = None
     for edge in geo.network.edges.values():
-        if edge.country != country or edge.mode not in modes or edge.restricted is not None:
+        if edge.country != country or edge.mode not in modes:
+            continue
+        if edge.restricted is not None and not allow_restricted:
             continue
         # Cheap bound first (degrees), exact metres only for the close ones.
         if edge.geometry.distance(point) > 1.0:
@@ -174,7 +177,7 @@ def split_edge(snapped: Snapped) -> tuple[Edge, Edge]:
                 country=edge.country,
                 geometry=LineString(coords),
                 corridor=edge.corridor,
-                restricted=None,
+                restricted=edge.restricted,
             )
         )
     return parts[0], parts[1]

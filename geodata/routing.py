@@ -93,15 +93,23 @@ def _edge_allowed(geo: Geodata, edge: Edge, req: RouteRequest) -> bool:
     return edge.mode is not Mode.ferry or geo.ferries[edge.id].status in USABLE_FERRY_STATUS
 
 
-def _graph(geo: Geodata, req: RouteRequest, ends: Iterable[Snapped]) -> nx.MultiGraph:
-    """The network as this request may use it, with snapped places spliced in."""
+def _graph(
+    geo: Geodata, req: RouteRequest, ends: Iterable[Snapped], *, lawful: bool = True
+) -> nx.MultiGraph:
+    """The network as this request may use it, with snapped places spliced in.
+
+    With ``lawful=False`` (a known itinerary, which goes where it goes) only the modes filter:
+    restricted edges and closed or non-plannable crossings stay, for the planner to judge.
+    """
     graph = nx.MultiGraph()
-    allowed = {n for n in geo.network.nodes if _node_allowed(geo, n, req)}
+    allowed = {n for n in geo.network.nodes if not lawful or _node_allowed(geo, n, req)}
     graph.add_nodes_from(allowed)
     edges: list[Edge] = [
         e
         for e in geo.network.edges.values()
-        if e.u in allowed and e.v in allowed and _edge_allowed(geo, e, req)
+        if e.u in allowed
+        and e.v in allowed
+        and (_edge_allowed(geo, e, req) if lawful else e.mode in req.modes)
     ]
     for snapped in ends:
         if snapped.edge is not None:
@@ -261,3 +269,38 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
     for _, _, k, d in graph.edges(keys=True, data=True):
         d["weight"] = weight[k]
     return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]
+
+
+def itinerary(geo: Geodata, places: Sequence[str | Coordinates], modes: Sequence[Mode]) -> Route:
+    """A known itinerary through ``places`` in order, over the whole network.
+
+    Unlike :func:`best_routes` it does not avoid restricted areas or closed crossings: the
+    shipment goes where it goes, and the caller judges whether that is lawful.
+    """
+    req = RouteRequest(origin=places[0], destination=places[-1], via=tuple(places[1:-1]),
+                       modes=tuple(modes))
+    land = tuple(m for m in req.modes if m is not Mode.ferry) or (Mode.road,)
+    snapped = [
+        resolve(geo, p, field=f"waypoints[{i}]", modes=land, allow_restricted=True)
+        for i, p in enumerate(places)
+    ]
+    graph = _graph(geo, req, snapped, lawful=False)
+    try:
+        steps = _shortest(graph, [s.key for s in snapped])
+    except nx.NetworkXNoPath as exc:
+        raise NoRouteError("the waypoints cannot be joined with the allowed modes",
+                           field="route.waypoints") from exc
+    return _route(geo, graph, steps, snapped[0].place, snapped[-1].place)
+
+
+def travel_minutes_from(
+    geo: Geodata, node_id: str, *, country: str, speedup: float = 1.25
+) -> dict[str, float]:
+    """Driving minutes by car from a node to every node reachable inside one country."""
+    graph = nx.MultiGraph()
+    for e in geo.network.edges.values():
+        if e.country == country and e.restricted is None and e.mode is Mode.road:
+            graph.add_edge(e.u, e.v, key=e.id, weight=e.minutes / speedup)
+    if node_id not in graph:
+        return {node_id: 0.0}
+    return dict(nx.single_source_dijkstra_path_length(graph, node_id, weight=_min_weight))

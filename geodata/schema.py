@@ -204,4 +204,5 @@ class Corridor(Strict):
     mode: Literal["road", "rail"]
     road_class: RoadClass
     winding: float | None = Field(default=None, ge=1.0, le=1.6)
+    water_km: float = Field(default=0.0, ge=0, le=20, description="Bridge over open water, km")
     points: list[NodeId | tuple[float, float]] = Field(min_length=2)

@@ -97,6 +97,8 @@ def edges_in_country(geo: Geodata, edges: Iterable[Edge]) -> list[Problem]:
             if any(distance_km(y, x, e.y, e.x) <= NEAR_END_KM for e in ends):
                 continue
             km = point_to_geom_km(pt, shape)
+            if km <= edge.water_km and geo.country_at(y, x) is None:
+                continue  # on a bridge over open water
             if km > worst:
                 worst, where = km, (round(y, 4), round(x, 4))
         if worst > OUTSIDE_TOLERANCE_KM:
@@ -171,12 +173,20 @@ def crossings_connected(geo: Geodata) -> list[Problem]:
 
 
 def ports_connected(geo: Geodata) -> list[Problem]:
+    """Every BSEC port is on the land network, or one ferry leg from a port that is (Sulina is
+    reached only by Danube boat from Tulcea)."""
     bsec = {c.iso3 for c in geo.countries.values() if c.bsec}
+
+    def on_land(node: str) -> bool:
+        return any(e.mode is not Mode.ferry for e in geo.network.edges_of(node))
+
     return [
-        Problem("port-unconnected", port.id, "no road or rail edge")
+        Problem("port-unconnected", port.id, "no road, rail or ferry link to the network")
         for port in geo.ports.values()
         if port.country in bsec
-        and not any(e.mode is not Mode.ferry for e in geo.network.edges_of(port.id))
+        and not on_land(port.id)
+        and not any(e.mode is Mode.ferry and on_land(e.other(port.id))
+                    for e in geo.network.edges_of(port.id))
     ]
 
 

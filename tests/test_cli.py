@@ -87,4 +87,8 @@ def test_demo_writes_layers_routes_and_map(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert (tmp_path / "overview.png").stat().st_size > 50_000
     routes = json.loads((tmp_path / "routes.json").read_text())
-    assert routes["Chisinau to Odesa"][0]["countries"] == ["MDA", "UKR"]
+    assert routes["Chisinau to Odesa"]["countries"] == ["MDA", "UKR"]
+    plan = json.loads((tmp_path / "plan.json").read_text())
+    assert plan["status"] == "optimal"
+    assert plan["operation"]["handling_code"] == "H2"
+    assert (tmp_path / "geodata" / "network.geojson").exists()

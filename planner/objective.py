@@ -1,0 +1,57 @@
+"""The objective (scenario ``weights``), as a cost per block.
+
+- handovers: every block after the first ``min_teams`` on the route starts with a handover;
+- team_hours: expected hours a team is present on its block (handover overlap included);
+- exposure: long follows by one team are more likely to be noticed; a block's exposure is
+  ``follow_hours ** 2 / max_follow_hours`` (a block as long as the limit costs as many exposure
+  hours as the limit; two half-length blocks cost half as much);
+- foreign_observation: hours a team spends following abroad under foreign observation.
+
+CP-SAT needs integers: costs are scaled by ``SCALE`` and rounded; the reported objective is
+divided back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.blocks import Block
+from planner.problem import Problem
+from planner.variables import Variables
+
+SCALE = 100
+
+
+@dataclass(frozen=True)
+class BlockCost:
+    handovers: float
+    team_hours: float
+    exposure: float
+    foreign_hours: float
+
+    def total(self, problem: Problem) -> float:
+        w = problem.weights
+        return (w.handovers * self.handovers + w.team_hours * self.team_hours
+                + w.exposure * self.exposure + w.foreign_observation * self.foreign_hours)
+
+
+def block_cost(problem: Problem, b: Block) -> BlockCost:
+    follow_h = b.expected_follow / 60.0
+    return BlockCost(
+        handovers=1.0,
+        team_hours=b.watch / 60.0,
+        exposure=follow_h * follow_h / (problem.max_follow / 60.0),
+        foreign_hours=b.foreign_minutes / 60.0,
+    )
+
+
+def scaled(problem: Problem, b: Block) -> int:
+    return round(block_cost(problem, b).total(problem) * SCALE)
+
+
+def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
+    # The first min_teams blocks of the route pick the consignment up: no handover for them.
+    offset = round(problem.weights.handovers * problem.min_teams * SCALE)
+    model.Minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)

@@ -1,0 +1,149 @@
+"""The plan (SPEC §4): the engine's answer, whatever happened. Times are UTC (ISO 8601) with the
+local time of the place alongside."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from planner.reasons import Reason
+
+PlanStatus = Literal["optimal", "feasible", "infeasible", "invalid", "timeout"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class PlacePoint(Out):
+    id: str = Field(description="Geodata id, or '@lat,lon' for a point between nodes")
+    name: str = Field(description="Display name")
+    lat: float = Field(description="Latitude, degrees")
+    lon: float = Field(description="Longitude, degrees")
+    country: str = Field(description="ISO3; a crossing gives its first country")
+
+
+class OperationInfo(Out):
+    id: str = Field(description="Operation id")
+    name: str = Field(description="Operation name")
+    handling_code: str = Field(description="H0..H3, shown on every output")
+    consignment: str = Field(description="What is moved")
+    delivery: str = Field(description="live | partial | substituted")
+    departure: datetime = Field(description="Departure, UTC")
+    planned_at: datetime = Field(description="When the plan was made, UTC")
+
+
+class PlanRoute(Out):
+    countries: list[str] = Field(default_factory=list, description="ISO3 in order")
+    crossings: list[PlacePoint] = Field(default_factory=list, description="Crossings in order")
+    length_km: float = Field(default=0.0, description="Length, km")
+    hours: float = Field(default=0.0, description="Nominal travel time including stops, hours")
+    geometry: dict[str, object] = Field(
+        default_factory=lambda: {"type": "LineString", "coordinates": []},
+        description="GeoJSON LineString, EPSG:4326",
+    )
+
+
+class PlanSegment(Out):
+    id: str = Field(description="Segment id (R<route>-S<n>)")
+    country: str = Field(description="ISO3 (a ferry leg: the departure port's state)")
+    countries: list[str] = Field(description="States whose teams may watch it at home")
+    mode: Literal["road", "rail", "ferry", "stop"] = Field(description="How it is travelled")
+    from_: PlacePoint = Field(alias="from", description="Where it starts")
+    to: PlacePoint = Field(description="Where it ends")
+    km: float = Field(description="Length, km")
+    start: datetime = Field(description="Earliest the consignment may enter it, UTC")
+    end: datetime = Field(description="Latest it may leave it, UTC")
+    start_local: str = Field(description="start in the local time of its start place")
+    end_local: str = Field(description="end in the local time of its end place")
+    nominal_start: datetime = Field(description="Expected entry, UTC")
+    nominal_end: datetime = Field(description="Expected exit, UTC")
+    minutes_min: int = Field(description="Shortest time the consignment takes on it, minutes")
+    minutes_max: int = Field(description="Longest time it takes on it, minutes")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+
+class Assignment(Out):
+    """A team's presence on a segment, on the expected timeline (the segment's window says how
+    much earlier or later it can happen; teams are dispatched on live tracking)."""
+
+    team: str = Field(description="Team id")
+    agency: str = Field(description="Agency id")
+    segment: str = Field(description="Segment id")
+    start: datetime = Field(description="Team present from (expected), UTC")
+    end: datetime = Field(description="Team present until (expected), UTC")
+    duty: int | None = Field(default=None, description="The team's duty number (1 = first)")
+    foreign: bool = Field(default=False, description="Foreign observation outside its own state")
+
+
+class Handover(Out):
+    kind: Literal["border", "relief", "port"] = Field(description="border, relief or port")
+    place: PlacePoint = Field(description="Where the watch passes")
+    from_team: str
+    to_team: str
+    from_agency: str
+    to_agency: str
+    start: datetime = Field(description="Both teams present from (expected), UTC")
+    end: datetime = Field(description="Both teams present until: the expected passage, UTC")
+    start_local: str = Field(description="start in the place's local time")
+    end_local: str = Field(description="end in the place's local time")
+    earliest: datetime = Field(description="Earliest the consignment can pass here, UTC")
+    latest: datetime = Field(description="Latest it can pass here, UTC")
+
+
+class Authorisation(Out):
+    country: str
+    authority: str = Field(description="Who authorises")
+    delivery: str = Field(description="The delivery type to request")
+    request_by: datetime = Field(description="Latest time to request: departure - lead time, UTC")
+    too_late: bool = Field(description="request_by is already past when the plan is made")
+
+
+class Kpis(Out):
+    handovers: int = Field(default=0, description="Border, port and relief handovers")
+    team_hours: float = Field(default=0.0, description="Hours teams are present on the route")
+    longest_follow_hours: float = Field(default=0.0, description="Longest follow by one team")
+    coverage: float = Field(default=0.0, description="Share of segments watched by min_teams")
+
+
+class SolverInfo(Out):
+    objective: float | None = None
+    bound: float | None = None
+    wall_seconds: float = 0.0
+    build_seconds: float = 0.0
+    seed: int = 0
+    workers: int = 0
+    version: str = ""
+    candidate_blocks: int = Field(default=0, description="Team-stretch choices in the model")
+
+
+class Alternative(Out):
+    countries: list[str]
+    crossings: list[str]
+    length_km: float
+    hours: float
+    chosen: bool = Field(description="Whether the plan uses this route")
+    geometry: dict[str, object]
+
+
+class Plan(Out):
+    schema_: Literal["cdplan.plan/1"] = Field(default="cdplan.plan/1", alias="schema")
+    operation: OperationInfo
+    status: PlanStatus
+    reasons: list[Reason] = Field(default_factory=list)
+    route: PlanRoute = Field(default_factory=PlanRoute)
+    segments: list[PlanSegment] = Field(default_factory=list)
+    assignments: list[Assignment] = Field(default_factory=list)
+    handovers: list[Handover] = Field(default_factory=list)
+    authorisations: list[Authorisation] = Field(default_factory=list)
+    kpis: Kpis = Field(default_factory=Kpis)
+    solver: SolverInfo = Field(default_factory=SolverInfo)
+    alternatives: list[Alternative] = Field(default_factory=list)
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    def to_json(self) -> str:
+        return self.model_dump_json(by_alias=True, indent=1)
