@@ -130,7 +130,9 @@ def write_atomic(path: Path, text: str) -> None:
 
 
 @app.command("check")
-def check_cmd(scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")]) -> None:
+def check_cmd(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
+) -> None:
     """Validate a scenario only; exit 2 with the errors on bad input."""
     sc = _scenario(scenario)
     out.print(f"ok: {sc.operation.id}, {len(sc.teams)} teams, {len(sc.agencies)} agencies")
@@ -145,8 +147,12 @@ def schema_cmd() -> None:
 @app.command("plan")
 def plan_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for plan.json")] = Path("out"),
-    quiet: Annotated[bool, typer.Option("--quiet", help="Print only the path of plan.json")] = False,
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for plan.json")] = Path(
+        "out"
+    ),
+    quiet: Annotated[
+        bool, typer.Option("--quiet", help="Print only the path of plan.json")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
 ) -> None:
     """Plan a scenario: plan.json (status, route, segments, assignments, handovers...)."""
@@ -164,19 +170,25 @@ def plan_cmd(
 
 
 def print_summary(result: Plan, path: Path) -> None:
-    out.print(f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
-              f"[bold]{result.status}[/bold]")
+    out.print(
+        f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
+        f"[bold]{result.status}[/bold]"
+    )
     for r in result.reasons:
         out.print(f"  - {r.message} [{r.code}: {r.subject}]")
     if result.route.countries:
-        out.print(f"route: {' > '.join(result.route.countries)}, {result.route.length_km:.0f} km, "
-                  f"{result.route.hours:.1f} h, via "
-                  f"{', '.join(c.name for c in result.route.crossings) or 'no border'}")
+        out.print(
+            f"route: {' > '.join(result.route.countries)}, {result.route.length_km:.0f} km, "
+            f"{result.route.hours:.1f} h, via "
+            f"{', '.join(c.name for c in result.route.crossings) or 'no border'}"
+        )
     if result.assignments:
         k = result.kpis
-        out.print(f"handovers: {k.handovers}, team-hours: {k.team_hours:.1f}, longest follow: "
-                  f"{k.longest_follow_hours:.1f} h; solver: objective {result.solver.objective}, "
-                  f"bound {result.solver.bound}, {result.solver.wall_seconds:.2f} s")
+        out.print(
+            f"handovers: {k.handovers}, team-hours: {k.team_hours:.1f}, longest follow: "
+            f"{k.longest_follow_hours:.1f} h; solver: objective {result.solver.objective}, "
+            f"bound {result.solver.bound}, {result.solver.wall_seconds:.2f} s"
+        )
         for h in result.handovers:
             out.print(f"  {h.kind:6} {h.place.name}: {h.from_team} -> {h.to_team}, {h.end_local}")
     late = [a.country for a in result.authorisations if a.too_late]

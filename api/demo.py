@@ -34,15 +34,28 @@ def run_demo(output: Path, console: Console) -> Path:
     layers = export_all(geo, output / "geodata")
     routes = {title: best_routes(geo, req)[0] for title, req in EXTRA_ROUTES}
     (output / "routes.json").write_text(
-        json.dumps({t: r.model_dump(mode="json", exclude={"legs"}) for t, r in routes.items()},
-                   indent=1, ensure_ascii=False), encoding="utf-8")
+        json.dumps(
+            {t: r.model_dump(mode="json", exclude={"legs"}) for t, r in routes.items()},
+            indent=1,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
     lines = [(f"{result.operation.name}: {result.route.length_km:.0f} km", result.route.geometry)]
-    lines += [(f"{t}: {r.length_km:.0f} km, {r.hours:.1f} h", r.geometry) for t, r in routes.items()]
-    png = draw_overview(geo, output / "overview.png", routes=lines,
-                        title=f"cdplan: {result.operation.name} and the Black Sea network")
-    console.print(f"geodata:  {len(geo.crossings)} crossings, {len(geo.ports)} ports, "
-                  f"{len(geo.ferries)} ferry lines, {len(geo.network.nodes)} nodes, "
-                  f"{len(geo.network.edges)} edges, {len(geo.restricted)} restricted areas "
-                  f"-> {layers[0].parent}/")
+    lines += [
+        (f"{t}: {r.length_km:.0f} km, {r.hours:.1f} h", r.geometry) for t, r in routes.items()
+    ]
+    png = draw_overview(
+        geo,
+        output / "overview.png",
+        routes=lines,
+        title=f"cdplan: {result.operation.name} and the Black Sea network",
+    )
+    console.print(
+        f"geodata:  {len(geo.crossings)} crossings, {len(geo.ports)} ports, "
+        f"{len(geo.ferries)} ferry lines, {len(geo.network.nodes)} nodes, "
+        f"{len(geo.network.edges)} edges, {len(geo.restricted)} restricted areas "
+        f"-> {layers[0].parent}/"
+    )
     console.print(f"map:      {png}")
     return plan_path

@@ -284,7 +284,7 @@ def load() -> Geodata:
     path = cache_dir() / f"geodata-{_fingerprint()}.pickle"
     try:
         with path.open("rb") as fh:
-            cached = pickle.load(fh)  # noqa: S301 - our own file, named by its content hash
+            cached = pickle.load(fh)  # our own file, named by its content hash
         if isinstance(cached, Geodata):
             return cached
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):

@@ -116,7 +116,9 @@ def draw_overview(
                 label="area without a cooperating authority",
             ),
             *[
-                Line2D([], [], color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], linewidth=3, label=label)
+                Line2D(
+                    [], [], color=ROUTE_COLOURS[i % len(ROUTE_COLOURS)], linewidth=3, label=label
+                )
                 for i, (label, _) in enumerate(routes)
             ],
         ],

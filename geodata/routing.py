@@ -277,8 +277,9 @@ def itinerary(geo: Geodata, places: Sequence[str | Coordinates], modes: Sequence
     Unlike :func:`best_routes` it does not avoid restricted areas or closed crossings: the
     shipment goes where it goes, and the caller judges whether that is lawful.
     """
-    req = RouteRequest(origin=places[0], destination=places[-1], via=tuple(places[1:-1]),
-                       modes=tuple(modes))
+    req = RouteRequest(
+        origin=places[0], destination=places[-1], via=tuple(places[1:-1]), modes=tuple(modes)
+    )
     land = tuple(m for m in req.modes if m is not Mode.ferry) or (Mode.road,)
     snapped = [
         resolve(geo, p, field=f"waypoints[{i}]", modes=land, allow_restricted=True)
@@ -288,8 +289,9 @@ def itinerary(geo: Geodata, places: Sequence[str | Coordinates], modes: Sequence
     try:
         steps = _shortest(graph, [s.key for s in snapped])
     except nx.NetworkXNoPath as exc:
-        raise NoRouteError("the waypoints cannot be joined with the allowed modes",
-                           field="route.waypoints") from exc
+        raise NoRouteError(
+            "the waypoints cannot be joined with the allowed modes", field="route.waypoints"
+        ) from exc
     return _route(geo, graph, steps, snapped[0].place, snapped[-1].place)
 
 

@@ -185,8 +185,10 @@ def ports_connected(geo: Geodata) -> list[Problem]:
         for port in geo.ports.values()
         if port.country in bsec
         and not on_land(port.id)
-        and not any(e.mode is Mode.ferry and on_land(e.other(port.id))
-                    for e in geo.network.edges_of(port.id))
+        and not any(
+            e.mode is Mode.ferry and on_land(e.other(port.id))
+            for e in geo.network.edges_of(port.id)
+        )
     ]
 
 

@@ -66,7 +66,9 @@ def _home(team: TeamSpec, seg: Segment) -> bool:
     return team.country in seg.countries
 
 
-def _foreign_ok(problem: Problem, team: TeamSpec, segs: list[Segment]) -> tuple[bool, int, float, str | None]:
+def _foreign_ok(
+    problem: Problem, team: TeamSpec, segs: list[Segment]
+) -> tuple[bool, int, float, str | None]:
     """Whether the foreign part of a run is lawful: one host, contiguous with the team's own
     country at one end of the run, within the host's limits."""
     foreign = [s for s in segs if not _home(team, s)]
@@ -146,9 +148,7 @@ def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator
                 duty_start=duty_start,
                 duty_end=duty_end,
                 expected_watch=seg.nominal_end - first.nominal_start + problem.overlap,
-                expected_follow=sum(
-                    s.nominal_end - s.nominal_start for s in run if s.following
-                ),
+                expected_follow=sum(s.nominal_end - s.nominal_start for s in run if s.following),
                 foreign_minutes=f_min,
                 foreign_km=round(f_km, 2),
                 foreign_country=host,

@@ -29,8 +29,8 @@ class Built:
 def make_variables(model: cp_model.CpModel, problem: Problem, blocks: list[Block]) -> Variables:
     return Variables(
         blocks={b.id: b for b in blocks},
-        take={b.id: model.NewBoolVar(f"take-{b.id}") for b in blocks},
-        route=[model.NewBoolVar(f"route-{r.index}") for r in problem.routes],
+        take={b.id: model.new_bool_var(f"take-{b.id}") for b in blocks},
+        route=[model.new_bool_var(f"route-{r.index}") for r in problem.routes],
     )
 
 
@@ -43,16 +43,17 @@ def build(problem: Problem, blocks: list[Block] | None = None, *, diagnose: bool
     team_lits: dict[str, cp_model.IntVar] = {}
     if diagnose:
         coverage_lits = {
-            (r.index, s.index): model.NewBoolVar(f"assume-coverage-r{r.index}-{s.id}")
-            for r in problem.routes for s in r.segments
+            (r.index, s.index): model.new_bool_var(f"assume-coverage-r{r.index}-{s.id}")
+            for r in problem.routes
+            for s in r.segments
         }
-        team_lits = {t.id: model.NewBoolVar(f"assume-team-{t.id}") for t in problem.teams}
+        team_lits = {t.id: model.new_bool_var(f"assume-team-{t.id}") for t in problem.teams}
     add_route_choice(model, v)
     add_coverage(model, problem, v, coverage_lits or None)
     add_presence(model, problem, v, team_lits or None)
     add_duty(model, problem, v, team_lits or None)
     if diagnose:
-        model.AddAssumptions([*coverage_lits.values(), *team_lits.values()])
+        model.add_assumptions([*coverage_lits.values(), *team_lits.values()])
     else:
         add_objective(model, problem, v)
     return Built(model=model, vars=v, coverage_lits=coverage_lits, team_lits=team_lits)

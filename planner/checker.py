@@ -8,6 +8,7 @@ geodata (countries, restricted areas, team bases), which is public, not the engi
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -53,12 +54,21 @@ def _coverage(scenario: Scenario, plan: Plan) -> list[Violation]:
         spans = sorted((a.start, a.end) for a in by_seg.get(seg.id, []))
         lo, hi = seg.nominal_start, seg.nominal_end
         # Sweep: count teams present at every change point inside the segment.
-        points = sorted({lo, *(s for s, _ in spans if lo < s < hi), *(e for _, e in spans if lo < e < hi)})
+        points = sorted(
+            {lo, *(s for s, _ in spans if lo < s < hi), *(e for _, e in spans if lo < e < hi)}
+        )
         for t in points:
-            present = sum(1 for s, e in spans if s - SLACK <= t < e + SLACK or (t == hi and e >= hi))
+            present = sum(
+                1 for s, e in spans if s - SLACK <= t < e + SLACK or (t == hi and e >= hi)
+            )
             if present < need:
-                out.append(Violation(1, seg.id, f"{present} team(s) watching at {t:%Y-%m-%d %H:%M} "
-                                     f"UTC, {need} needed"))
+                out.append(
+                    Violation(
+                        1,
+                        seg.id,
+                        f"{present} team(s) watching at {t:%Y-%m-%d %H:%M} UTC, {need} needed",
+                    )
+                )
                 break
     return out
 
@@ -69,8 +79,11 @@ def _segments_consistent(plan: Plan) -> list[Violation]:
         if a.to.id != b.from_.id:
             out.append(Violation(0, b.id, f"does not start where {a.id} ends"))
     known = {s.id for s in plan.segments}
-    out += [Violation(0, a.segment, "assignment to an unknown segment")
-            for a in plan.assignments if a.segment not in known]
+    out += [
+        Violation(0, a.segment, "assignment to an unknown segment")
+        for a in plan.assignments
+        if a.segment not in known
+    ]
     return out
 
 
@@ -94,20 +107,31 @@ def _jurisdiction_and_capability(scenario: Scenario, plan: Plan) -> list[Violati
     for (team_id, host), segs in foreign_runs.items():
         country = scenario.agency(teams[team_id].agency).country
         entry = scenario.legal_for(host)
-        limit = next((f for f in (entry.foreign_observation if entry else []) if f.from_ == country), None)
+        limit = next(
+            (f for f in (entry.foreign_observation if entry else []) if f.from_ == country), None
+        )
         if limit is None:
             out.append(Violation(2, team_id, f"works in {host} without foreign observation rights"))
             continue
         km = sum(s.km for s in segs)
         hours = sum(s.minutes_max for s in segs) / 60.0
         if km > limit.max_km + 0.5 or hours > limit.max_hours + 0.02:
-            out.append(Violation(2, team_id, f"follows {km:.0f} km / {hours:.1f} h in {host}; "
-                                 f"allowed {limit.max_km:g} km / {limit.max_hours:g} h"))
+            out.append(
+                Violation(
+                    2,
+                    team_id,
+                    f"follows {km:.0f} km / {hours:.1f} h in {host}; "
+                    f"allowed {limit.max_km:g} km / {limit.max_hours:g} h",
+                )
+            )
         idx = sorted(order[s.id] for s in segs)
         neighbours = {plan.segments[i - 1].country for i in idx[:1] if i > 0} | {
-            plan.segments[i + 1].country for i in idx[-1:] if i + 1 < len(plan.segments)}
+            plan.segments[i + 1].country for i in idx[-1:] if i + 1 < len(plan.segments)
+        }
         if country not in neighbours:
-            out.append(Violation(2, team_id, f"foreign observation in {host} not next to {country}"))
+            out.append(
+                Violation(2, team_id, f"foreign observation in {host} not next to {country}")
+            )
     return out
 
 
@@ -115,8 +139,11 @@ def _runs(assignments: list[Assignment], order: dict[str, int]) -> list[list[Ass
     """A team's assignments grouped into runs of consecutive segments (its blocks)."""
     runs: list[list[Assignment]] = []
     for a in sorted(assignments, key=lambda a: order[a.segment]):
-        if runs and order[a.segment] == order[runs[-1][-1].segment] + 1 and \
-                a.start <= runs[-1][-1].end + SLACK:
+        if (
+            runs
+            and order[a.segment] == order[runs[-1][-1].segment] + 1
+            and a.start <= runs[-1][-1].end + SLACK
+        ):
             runs[-1].append(a)
         else:
             runs.append([a])
@@ -143,18 +170,29 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
         for r in runs:
             follow = sum(seg[a.segment].minutes_max for a in r if seg[a.segment].mode in FOLLOWING)
             if follow > max_follow + 1:
-                out.append(Violation(7, team.id, f"follows up to {follow / 60:.1f} h from "
-                                     f"{seg[r[0].segment].from_.name} without relief"))
+                out.append(
+                    Violation(
+                        7,
+                        team.id,
+                        f"follows up to {follow / 60:.1f} h from "
+                        f"{seg[r[0].segment].from_.name} without relief",
+                    )
+                )
         # Rule 4: one place at a time, and time to drive between runs.
-        for (s1, e1, r1), (s2, _, r2) in zip(spans, spans[1:], strict=False):
+        for (_, e1, r1), (s2, _, r2) in itertools.pairwise(spans):
             if s2 < e1 - SLACK:
                 out.append(Violation(4, team.id, f"in two places at {s2:%Y-%m-%d %H:%M} UTC"))
                 continue
             p, q = seg[r1[-1].segment].to, seg[r2[0].segment].from_
             need = distance_km(p.lat, p.lon, q.lat, q.lon) * DETOUR / CAR_KMH * 60
             if _minutes(e1, s2) + 1 < need:
-                out.append(Violation(4, team.id, f"cannot drive from {p.name} to {q.name} in "
-                                     f"{_minutes(e1, s2):.0f} min"))
+                out.append(
+                    Violation(
+                        4,
+                        team.id,
+                        f"cannot drive from {p.name} to {q.name} in {_minutes(e1, s2):.0f} min",
+                    )
+                )
         # Rule 5: availability, duty length, rest between duties (ferry legs on board excepted).
         try:
             base = resolve(geo, team.base, field=f"teams[{i}].base").place
@@ -167,18 +205,31 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
         last_end: datetime | None = None
         for s, e, r in land:
             first = seg[r[0].segment].from_
-            reach = timedelta(minutes=distance_km(base.lat, base.lon, first.lat, first.lon)
-                              * DETOUR / CAR_KMH * 60)
+            reach = timedelta(
+                minutes=distance_km(base.lat, base.lon, first.lat, first.lon)
+                * DETOUR
+                / CAR_KMH
+                * 60
+            )
             if windows and not any(w0 <= s - reach and e <= w1 for w0, w1 in windows):
-                out.append(Violation(5, team.id, f"works outside its availability at "
-                                     f"{s:%Y-%m-%d %H:%M} UTC"))
+                out.append(
+                    Violation(
+                        5, team.id, f"works outside its availability at {s:%Y-%m-%d %H:%M} UTC"
+                    )
+                )
             rested = last_end is not None and _minutes(last_end, s) >= team.min_rest_hours * 60 - 1
             if duty_start is None or rested:
                 duty_start = s - reach
             if _minutes(duty_start, e) > team.max_duty_hours * 60 + 1:
-                out.append(Violation(5, team.id, f"duty from {duty_start:%Y-%m-%d %H:%M} UTC to "
-                                     f"{e:%H:%M} is longer than {team.max_duty_hours:g} h "
-                                     "without the minimum rest"))
+                out.append(
+                    Violation(
+                        5,
+                        team.id,
+                        f"duty from {duty_start:%Y-%m-%d %H:%M} UTC to "
+                        f"{e:%H:%M} is longer than {team.max_duty_hours:g} h "
+                        "without the minimum rest",
+                    )
+                )
             last_end = e
     return out
 
@@ -200,8 +251,14 @@ def _handovers(scenario: Scenario, plan: Plan) -> list[Violation]:
             partners = leaving or [left[t] for t in continuing]
             best = max((_minutes(new.start, old.end) for old in partners), default=-1.0)
             if best < need - 1:
-                out.append(Violation(6, after.id, f"{new.team} takes over at {after.from_.name} "
-                                     f"with {max(best, 0):.0f} min of overlap, {need} needed"))
+                out.append(
+                    Violation(
+                        6,
+                        after.id,
+                        f"{new.team} takes over at {after.from_.name} "
+                        f"with {max(best, 0):.0f} min of overlap, {need} needed",
+                    )
+                )
         if before.countries != after.countries and not newcomers and not continuing:
             out.append(Violation(6, after.id, "no handover at the border"))
     return out
@@ -221,8 +278,13 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
             out.append(Violation(8, crossing.id, "an avoided crossing is used"))
         known = geo.crossings.get(crossing.id)
         if known is not None and known.status.value != "open":
-            out.append(Violation(9 if known.status.value == "non_plannable" else 8, crossing.id,
-                                 f"the crossing is {known.status.value}"))
+            out.append(
+                Violation(
+                    9 if known.status.value == "non_plannable" else 8,
+                    crossing.id,
+                    f"the crossing is {known.status.value}",
+                )
+            )
     coords = plan.route.geometry.get("coordinates")
     if coords:
         line = shape(plan.route.geometry)
@@ -230,7 +292,9 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
             # The buffer near a line of control may touch a lawful road at its edge; the area
             # itself must not be entered.
             if line.intersects(geo.restricted_shapes[area_id]) and zone is not None:
-                out.append(Violation(9, area_id, f"the route enters {geo.restricted[area_id].name}"))
+                out.append(
+                    Violation(9, area_id, f"the route enters {geo.restricted[area_id].name}")
+                )
     return out
 
 

@@ -36,7 +36,7 @@ from planner.problem import Problem, RouteOption, Segment, Spot
 from planner.reasons import PlanningError, Reason
 from planner.resolve import Resolved, request_by, resolve_scenario
 from planner.scenario import Scenario
-from planner.solve import ModelTooLarge, Solution, Status, solve
+from planner.solve import ModelTooLargeError, Solution, Status, solve
 
 log = logging.getLogger(__name__)
 
@@ -55,22 +55,34 @@ def _place(s: Spot) -> PlacePoint:
 def _operation(scenario: Scenario, planned_at: datetime) -> OperationInfo:
     op = scenario.operation
     return OperationInfo(
-        id=op.id, name=op.name, handling_code=op.handling_code.value,
-        consignment=op.consignment.kind, delivery=op.consignment.delivery.value,
-        departure=op.departure.astimezone(ZoneInfo("UTC")), planned_at=planned_at,
+        id=op.id,
+        name=op.name,
+        handling_code=op.handling_code.value,
+        consignment=op.consignment.kind,
+        delivery=op.consignment.delivery.value,
+        departure=op.departure.astimezone(ZoneInfo("UTC")),
+        planned_at=planned_at,
     )
 
 
 def _segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSegment]:
     return [
         PlanSegment(
-            id=s.id, country=s.country, countries=list(s.countries), mode=s.mode,
-            **{"from": _place(s.start_spot)}, to=_place(s.end_spot), km=s.km,
-            start=problem.at(s.start), end=problem.at(s.end),
+            id=s.id,
+            country=s.country,
+            countries=list(s.countries),
+            mode=s.mode,
+            **{"from": _place(s.start_spot)},
+            to=_place(s.end_spot),
+            km=s.km,
+            start=problem.at(s.start),
+            end=problem.at(s.end),
             start_local=_local(geo, problem.at(s.start), s.start_spot.country),
             end_local=_local(geo, problem.at(s.end), s.end_spot.country),
-            nominal_start=problem.at(s.nominal_start), nominal_end=problem.at(s.nominal_end),
-            minutes_min=s.min_minutes, minutes_max=s.max_minutes,
+            nominal_start=problem.at(s.nominal_start),
+            nominal_end=problem.at(s.nominal_end),
+            minutes_min=s.min_minutes,
+            minutes_max=s.max_minutes,
         )
         for s in route.segments
     ]
@@ -84,12 +96,17 @@ def _assignments(problem: Problem, route: RouteOption, solution: Solution) -> li
         for k in range(b.first, b.last + 1):
             seg = route.segments[k]
             start = seg.nominal_start - (problem.overlap if k == b.first else 0)
-            out.append(Assignment(
-                team=b.team, agency=team.agency, segment=seg.id,
-                start=problem.at(start), end=problem.at(seg.nominal_end),
-                duty=None if duty is None else duty + 1,
-                foreign=team.country not in seg.countries,
-            ))
+            out.append(
+                Assignment(
+                    team=b.team,
+                    agency=team.agency,
+                    segment=seg.id,
+                    start=problem.at(start),
+                    end=problem.at(seg.nominal_end),
+                    duty=None if duty is None else duty + 1,
+                    foreign=team.country not in seg.countries,
+                )
+            )
     return sorted(out, key=lambda a: (a.start, a.segment, a.team))
 
 
@@ -101,7 +118,9 @@ def _kind(before: Segment, after: Segment, from_country: str, to_country: str) -
     return "relief"
 
 
-def _handovers(geo: Geodata, problem: Problem, route: RouteOption, blocks: list[Block]) -> list[Handover]:
+def _handovers(
+    geo: Geodata, problem: Problem, route: RouteOption, blocks: list[Block]
+) -> list[Handover]:
     ending: dict[int, list[Block]] = defaultdict(list)
     starting: dict[int, list[Block]] = defaultdict(list)
     for b in blocks:
@@ -123,43 +142,67 @@ def _handovers(geo: Geodata, problem: Problem, route: RouteOption, blocks: list[
             start = problem.at(after.nominal_start - problem.overlap)
             end = problem.at(after.nominal_start)
             spot = after.start_spot
-            out.append(Handover(
-                kind=_kind(before, after, a.country, z.country),  # type: ignore[arg-type]
-                place=_place(spot), from_team=a.id, to_team=z.id, from_agency=a.agency,
-                to_agency=z.agency, start=start, end=end,
-                start_local=_local(geo, start, spot.country), end_local=_local(geo, end, spot.country),
-                earliest=problem.at(after.start), latest=problem.at(before.end),
-            ))
+            out.append(
+                Handover(
+                    kind=_kind(before, after, a.country, z.country),
+                    place=_place(spot),
+                    from_team=a.id,
+                    to_team=z.id,
+                    from_agency=a.agency,
+                    to_agency=z.agency,
+                    start=start,
+                    end=end,
+                    start_local=_local(geo, start, spot.country),
+                    end_local=_local(geo, end, spot.country),
+                    earliest=problem.at(after.start),
+                    latest=problem.at(before.end),
+                )
+            )
     return out
 
 
-def _authorisations(scenario: Scenario, countries: list[str], planned_at: datetime) -> list[Authorisation]:
+def _authorisations(
+    scenario: Scenario, countries: list[str], planned_at: datetime
+) -> list[Authorisation]:
     out = []
     for c in dict.fromkeys(countries):
         entry = scenario.legal_for(c)
         if entry is None:
             continue
         by = request_by(scenario.operation.departure, entry.lead_time_hours)
-        out.append(Authorisation(
-            country=c, authority=entry.authority,
-            delivery=scenario.operation.consignment.delivery.value, request_by=by,
-            too_late=by < planned_at,
-        ))
+        out.append(
+            Authorisation(
+                country=c,
+                authority=entry.authority,
+                delivery=scenario.operation.consignment.delivery.value,
+                request_by=by,
+                too_late=by < planned_at,
+            )
+        )
     return out
 
 
 def _route(resolved: Resolved, index: int) -> PlanRoute:
     r = resolved.routes[index]
-    return PlanRoute(countries=r.countries, crossings=[
-        PlacePoint(**c.model_dump()) for c in r.crossings], length_km=r.length_km,
-        hours=resolved.problem.routes[index].hours, geometry=r.geometry)
+    return PlanRoute(
+        countries=r.countries,
+        crossings=[PlacePoint(**c.model_dump()) for c in r.crossings],
+        length_km=r.length_km,
+        hours=resolved.problem.routes[index].hours,
+        geometry=r.geometry,
+    )
 
 
 def _alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
     return [
-        Alternative(countries=r.countries, crossings=[c.id for c in r.crossings],
-                    length_km=r.length_km, hours=o.hours, chosen=i == chosen,
-                    geometry=dict(mapping(LineString(o.coordinates))))
+        Alternative(
+            countries=r.countries,
+            crossings=[c.id for c in r.crossings],
+            length_km=r.length_km,
+            hours=o.hours,
+            chosen=i == chosen,
+            geometry=dict(mapping(LineString(o.coordinates))),
+        )
         for i, (r, o) in enumerate(zip(resolved.routes, resolved.problem.routes, strict=True))
     ]
 
@@ -176,43 +219,71 @@ def _kpis(problem: Problem, blocks: list[Block], handovers: int) -> Kpis:
 def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None = None) -> Plan:
     """Plan a scenario. Always returns a plan with a status and, when it is not a plan, reasons."""
     geo = geo or load()
-    planned_at = (scenario.operation.planned_at or now or datetime.now(ZoneInfo("UTC")))
+    planned_at = scenario.operation.planned_at or now or datetime.now(ZoneInfo("UTC"))
     info = _operation(scenario, planned_at.astimezone(ZoneInfo("UTC")))
     try:
         resolved = resolve_scenario(scenario, geo, now=now)
     except PlanningError as exc:
-        return Plan(operation=info, status=exc.status, reasons=exc.reasons)  # type: ignore[arg-type]
+        return Plan(operation=info, status=exc.status, reasons=exc.reasons)
     problem = resolved.problem
     blocks = all_blocks(problem)
     s = scenario.solver
     try:
-        solution = solve(problem, time_limit=s.time_limit_seconds, workers=s.workers, seed=s.seed,
-                         blocks=blocks)
-    except ModelTooLarge as exc:
-        return Plan(operation=info, status="invalid",
-                    reasons=[Reason(code="model_too_large", message=str(exc), subject="teams")])
+        solution = solve(
+            problem, time_limit=s.time_limit_seconds, workers=s.workers, seed=s.seed, blocks=blocks
+        )
+    except ModelTooLargeError as exc:
+        return Plan(
+            operation=info,
+            status="invalid",
+            reasons=[Reason(code="model_too_large", message=str(exc), subject="teams")],
+        )
     rep = solution.report
-    solver_info = SolverInfo(objective=rep.objective, bound=rep.bound, wall_seconds=rep.wall_seconds,
-                             build_seconds=rep.build_seconds, seed=rep.seed, workers=rep.workers,
-                             version=f"ortools {rep.version}", candidate_blocks=rep.blocks)
+    solver_info = SolverInfo(
+        objective=rep.objective,
+        bound=rep.bound,
+        wall_seconds=rep.wall_seconds,
+        build_seconds=rep.build_seconds,
+        seed=rep.seed,
+        workers=rep.workers,
+        version=f"ortools {rep.version}",
+        candidate_blocks=rep.blocks,
+    )
     if solution.route is None:
-        reasons = explain(problem, blocks) if solution.status is Status.infeasible else [Reason(
-            code="timeout", subject="solver",
-            message=f"no plan found within {s.time_limit_seconds:g} s; raise "
-            "solver.time_limit_seconds")]
-        return Plan(operation=info, status=solution.status.value, reasons=reasons,  # type: ignore[arg-type]
-                    route=_route(resolved, 0), segments=_segments(geo, problem, problem.routes[0]),
-                    authorisations=_authorisations(scenario, resolved.routes[0].countries,
-                                                   info.planned_at),
-                    solver=solver_info, alternatives=_alternatives(resolved, None))
+        reasons = (
+            explain(problem, blocks)
+            if solution.status is Status.infeasible
+            else [
+                Reason(
+                    code="timeout",
+                    subject="solver",
+                    message=f"no plan found within {s.time_limit_seconds:g} s; raise "
+                    "solver.time_limit_seconds",
+                )
+            ]
+        )
+        return Plan(
+            operation=info,
+            status=solution.status.value,
+            reasons=reasons,
+            route=_route(resolved, 0),
+            segments=_segments(geo, problem, problem.routes[0]),
+            authorisations=_authorisations(scenario, resolved.routes[0].countries, info.planned_at),
+            solver=solver_info,
+            alternatives=_alternatives(resolved, None),
+        )
     route = problem.routes[solution.route]
     handovers = _handovers(geo, problem, route, solution.blocks)
     result = Plan(
-        operation=info, status=solution.status.value,  # type: ignore[arg-type]
-        route=_route(resolved, solution.route), segments=_segments(geo, problem, route),
-        assignments=_assignments(problem, route, solution), handovers=handovers,
+        operation=info,
+        status=solution.status.value,
+        route=_route(resolved, solution.route),
+        segments=_segments(geo, problem, route),
+        assignments=_assignments(problem, route, solution),
+        handovers=handovers,
         authorisations=_authorisations(scenario, list(route.countries), info.planned_at),
-        kpis=_kpis(problem, solution.blocks, len(handovers)), solver=solver_info,
+        kpis=_kpis(problem, solution.blocks, len(handovers)),
+        solver=solver_info,
         alternatives=_alternatives(resolved, solution.route),
     )
     violations = check(scenario, result, geo)
@@ -220,9 +291,16 @@ def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None
         # A plan that fails its own check is a bug; never hand it out as a plan.
         log.error("plan %s fails its own check: %s", scenario.operation.id, violations)
         result.status = "invalid"
-        result.reasons = [Reason(code="self_check_failed", message=str(v), subject=v.subject)
-                          for v in violations]
-    log.info("plan %s: %s, %d segments, %d handovers, objective %s, %.3f s solve",
-             scenario.operation.id, result.status, len(result.segments), len(handovers),
-             rep.objective, rep.wall_seconds)
+        result.reasons = [
+            Reason(code="self_check_failed", message=str(v), subject=v.subject) for v in violations
+        ]
+    log.info(
+        "plan %s: %s, %d segments, %d handovers, objective %s, %.3f s solve",
+        scenario.operation.id,
+        result.status,
+        len(result.segments),
+        len(handovers),
+        rep.objective,
+        rep.wall_seconds,
+    )
     return result

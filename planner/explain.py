@@ -46,17 +46,18 @@ def _why_not(problem: Problem, route: RouteOption, seg: Segment, team: TeamSpec)
 
 
 MESSAGES = {
-    "capability": ("missing_capability",
-                   "no {states} team can watch a {mode} leg ({needs}); add a team with that "
-                   "capability"),
+    "capability": (
+        "missing_capability",
+        "no {states} team can watch a {mode} leg ({needs}); add a team with that capability",
+    ),
     "reach": ("unreachable", "no {states} team can reach {place} from its base"),
-    "follow": ("follow_limit",
-               "{seg} ({place_from} to {place_to}) may take longer than max_follow_hours on its "
-               "own; raise the limit or add a relief point"),
-    "duty": ("duty_limit",
-             "no {states} team can reach and watch {seg} within its duty hours"),
-    "availability": ("staffing_gap",
-                     "no {states} team is available to watch {seg} from {window}"),
+    "follow": (
+        "follow_limit",
+        "{seg} ({place_from} to {place_to}) may take longer than max_follow_hours on its "
+        "own; raise the limit or add a relief point",
+    ),
+    "duty": ("duty_limit", "no {states} team can reach and watch {seg} within its duty hours"),
+    "availability": ("staffing_gap", "no {states} team is available to watch {seg} from {window}"),
     "other": ("staffing_gap", "no {states} team can watch {seg} from {window}"),
 }
 
@@ -70,20 +71,34 @@ def uncovered(problem: Problem, blocks: list[Block], route: RouteOption) -> list
             continue
         states = "/".join(seg.countries)
         teams = [t for t in problem.teams if t.country in seg.countries]
-        code, text = (("no_team_in_country",
-                       "no team of a {states} agency is in the scenario, so nobody can watch "
-                       "{seg} ({place_from} to {place_to})")
-                      if not teams else
-                      MESSAGES[Counter(_why_not(problem, route, seg, t) for t in teams)
-                               .most_common(1)[0][0]])
+        code, text = (
+            (
+                "no_team_in_country",
+                "no team of a {states} agency is in the scenario, so nobody can watch "
+                "{seg} ({place_from} to {place_to})",
+            )
+            if not teams
+            else MESSAGES[
+                Counter(_why_not(problem, route, seg, t) for t in teams).most_common(1)[0][0]
+            ]
+        )
         needs = " or ".join(sorted(CAPABLE[seg.mode]))
-        out.append(Reason(
-            code=code,
-            message=text.format(states=states, mode=seg.mode, needs=needs, seg=seg.id,
-                                place=seg.start_spot.name, place_from=seg.start_spot.name,
-                                place_to=seg.end_spot.name, window=_window(problem, seg)),
-            subject=seg.id,
-        ))
+        out.append(
+            Reason(
+                code=code,
+                message=text.format(
+                    states=states,
+                    mode=seg.mode,
+                    needs=needs,
+                    seg=seg.id,
+                    place=seg.start_spot.name,
+                    place_from=seg.start_spot.name,
+                    place_to=seg.end_spot.name,
+                    window=_window(problem, seg),
+                ),
+                subject=seg.id,
+            )
+        )
     return out
 
 
@@ -93,29 +108,34 @@ def core(problem: Problem, blocks: list[Block], *, time_limit: float = 10.0) -> 
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.num_workers = 1  # assumption cores need a single worker
-    if solver.Solve(built.model) != cp_model.INFEASIBLE:
+    if solver.solve(built.model) != cp_model.INFEASIBLE:
         return []
-    failing = set(solver.SufficientAssumptionsForInfeasibility())
-    segs = [key for key, lit in built.coverage_lits.items() if lit.Index() in failing]
-    teams = [t for t, lit in built.team_lits.items() if lit.Index() in failing]
+    failing = set(solver.sufficient_assumptions_for_infeasibility())
+    segs = [key for key, lit in built.coverage_lits.items() if lit.index in failing]
+    teams = [t for t, lit in built.team_lits.items() if lit.index in failing]
     out = []
     for r, s in segs:
         seg = problem.routes[r].segments[s]
-        out.append(Reason(
-            code="staffing_gap",
-            message=f"{seg.id} in {'/'.join(seg.countries)} ({seg.start_spot.name} to "
-            f"{seg.end_spot.name}, {_window(problem, seg)}) cannot be watched together with the "
-            "rest of the route: the teams who could are busy elsewhere, on rest, or too far to "
-            "leap-frog; add a team or relax duty, rest or follow limits",
-            subject=seg.id,
-        ))
+        out.append(
+            Reason(
+                code="staffing_gap",
+                message=f"{seg.id} in {'/'.join(seg.countries)} ({seg.start_spot.name} to "
+                f"{seg.end_spot.name}, {_window(problem, seg)}) cannot be watched together with "
+                "the "
+                "rest of the route: the teams who could are busy elsewhere, on rest, or too far to "
+                "leap-frog; add a team or relax duty, rest or follow limits",
+                subject=seg.id,
+            )
+        )
     if teams:
-        out.append(Reason(
-            code="team_limits",
-            message="the gap comes from the duty, rest and travel limits of "
-            + ", ".join(sorted(teams)),
-            subject=",".join(sorted(teams)),
-        ))
+        out.append(
+            Reason(
+                code="team_limits",
+                message="the gap comes from the duty, rest and travel limits of "
+                + ", ".join(sorted(teams)),
+                subject=",".join(sorted(teams)),
+            )
+        )
     return out
 
 
@@ -123,13 +143,19 @@ def explain(problem: Problem, blocks: list[Block]) -> list[Reason]:
     reasons = uncovered(problem, blocks, problem.routes[0])
     if reasons:
         if len(problem.routes) > 1:
-            reasons.append(Reason(
-                code="alternatives_also_fail",
-                message=f"the {len(problem.routes) - 1} alternative route(s) cannot be staffed "
-                "either",
-                subject="route",
-            ))
+            reasons.append(
+                Reason(
+                    code="alternatives_also_fail",
+                    message=f"the {len(problem.routes) - 1} alternative route(s) cannot be staffed "
+                    "either",
+                    subject="route",
+                )
+            )
         return reasons
-    return core(problem, blocks) or [Reason(
-        code="infeasible", message="no plan keeps every rule; no smaller cause was found",
-        subject="scenario")]
+    return core(problem, blocks) or [
+        Reason(
+            code="infeasible",
+            message="no plan keeps every rule; no smaller cause was found",
+            subject="scenario",
+        )
+    ]

@@ -46,8 +46,13 @@ def describe(exc: ValidationError) -> list[dict[str, str]]:
     for err in exc.errors(include_input=False, include_url=False):
         loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "str")))
         loc = loc.replace(".Coordinates", "").replace("schema_", "schema")
-        out.append({"loc": loc or "scenario", "msg": err["msg"],
-                    "fix": _HINTS.get(err["type"], "see the scenario format in the README")})
+        out.append(
+            {
+                "loc": loc or "scenario",
+                "msg": err["msg"],
+                "fix": _HINTS.get(err["type"], "see the scenario format in the README"),
+            }
+        )
     return out
 
 
@@ -56,7 +61,9 @@ def parse_scenario(data: Any) -> Scenario:
     try:
         text = json.dumps(data, default=_jsonable)
     except TypeError as exc:
-        raise ScenarioError([{"loc": "scenario", "msg": str(exc), "fix": "use plain values"}]) from exc
+        raise ScenarioError(
+            [{"loc": "scenario", "msg": str(exc), "fix": "use plain values"}]
+        ) from exc
     try:
         return Scenario.model_validate_json(text)
     except ValidationError as exc:
@@ -67,19 +74,35 @@ def load_scenario(path: Path) -> Scenario:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ScenarioError([{"loc": "file", "msg": f"cannot read {path}: {exc.strerror}",
-                              "fix": "check the path"}]) from exc
+        raise ScenarioError(
+            [{"loc": "file", "msg": f"cannot read {path}: {exc.strerror}", "fix": "check the path"}]
+        ) from exc
     if len(raw) > MAX_SCENARIO_BYTES:
-        raise ScenarioError([{"loc": "file", "msg": f"larger than {MAX_SCENARIO_BYTES} bytes",
-                              "fix": "split the scenario"}])
+        raise ScenarioError(
+            [
+                {
+                    "loc": "file",
+                    "msg": f"larger than {MAX_SCENARIO_BYTES} bytes",
+                    "fix": "split the scenario",
+                }
+            ]
+        )
     try:
         data = yaml.safe_load(raw)
     except yaml.YAMLError as exc:
-        raise ScenarioError([{"loc": "file", "msg": f"not valid YAML or JSON: {exc}",
-                              "fix": "check the syntax"}]) from exc
+        raise ScenarioError(
+            [{"loc": "file", "msg": f"not valid YAML or JSON: {exc}", "fix": "check the syntax"}]
+        ) from exc
     if not isinstance(data, dict):
-        raise ScenarioError([{"loc": "scenario", "msg": "expected a mapping at the top",
-                              "fix": "start with 'schema: cdplan.scenario/1'"}])
+        raise ScenarioError(
+            [
+                {
+                    "loc": "scenario",
+                    "msg": "expected a mapping at the top",
+                    "fix": "start with 'schema: cdplan.scenario/1'",
+                }
+            ]
+        )
     return parse_scenario(data)
 
 

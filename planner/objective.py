@@ -33,8 +33,12 @@ class BlockCost:
 
     def total(self, problem: Problem) -> float:
         w = problem.weights
-        return (w.handovers * self.handovers + w.team_hours * self.team_hours
-                + w.exposure * self.exposure + w.foreign_observation * self.foreign_hours)
+        return (
+            w.handovers * self.handovers
+            + w.team_hours * self.team_hours
+            + w.exposure * self.exposure
+            + w.foreign_observation * self.foreign_hours
+        )
 
 
 def block_cost(problem: Problem, b: Block) -> BlockCost:
@@ -54,4 +58,4 @@ def scaled(problem: Problem, b: Block) -> int:
 def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
     # The first min_teams blocks of the route pick the consignment up: no handover for them.
     offset = round(problem.weights.handovers * problem.min_teams * SCALE)
-    model.Minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)
+    model.minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)

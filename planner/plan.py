@@ -41,7 +41,7 @@ class PlanRoute(Out):
     length_km: float = Field(default=0.0, description="Length, km")
     hours: float = Field(default=0.0, description="Nominal travel time including stops, hours")
     geometry: dict[str, object] = Field(
-        default_factory=lambda: {"type": "LineString", "coordinates": []},
+        default_factory=lambda: dict[str, object](type="LineString", coordinates=[]),
         description="GeoJSON LineString, EPSG:4326",
     )
 

@@ -141,8 +141,9 @@ class Problem:
         return next(t for t in self.teams if t.id == team_id)
 
     def foreign_limit(self, host: str, team_country: str) -> ForeignLimit | None:
-        return next((f for f in self.foreign if f.host == host and f.team_country == team_country),
-                    None)
+        return next(
+            (f for f in self.foreign if f.host == host and f.team_country == team_country), None
+        )
 
     def min_transit(self, route: int, k1: int, k2: int) -> int:
         """Shortest time the consignment takes from boundary ``k1`` to boundary ``k2``."""

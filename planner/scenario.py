@@ -84,15 +84,22 @@ class Avoid(Model):
 class Route(Model):
     origin: Place | None = Field(default=None, description="Where the consignment starts")
     destination: Place | None = Field(default=None, description="Where it is delivered")
-    via: list[Place] = Field(default_factory=list, max_length=MAX_WAYPOINTS,
-                             description="Places that must be passed, in order")
+    via: list[Place] = Field(
+        default_factory=list,
+        max_length=MAX_WAYPOINTS,
+        description="Places that must be passed, in order",
+    )
     avoid: Avoid = Field(default_factory=Avoid, description="Countries and crossings to avoid")
     modes: list[Literal["road", "rail", "ferry"]] = Field(
-        default_factory=lambda: ["road", "ferry"], min_length=1, description="Allowed leg modes"
+        default_factory=lambda: list[Literal["road", "rail", "ferry"]](["road", "ferry"]),
+        min_length=1,
+        description="Allowed leg modes",
     )
     alternatives: int = Field(default=3, ge=1, le=5, description="Candidate routes considered")
     waypoints: list[Place] | None = Field(
-        default=None, min_length=2, max_length=MAX_WAYPOINTS,
+        default=None,
+        min_length=2,
+        max_length=MAX_WAYPOINTS,
         description="A known itinerary in fixed order; the engine does not re-route",
     )
 
@@ -100,8 +107,9 @@ class Route(Model):
     def _ends(self) -> Route:
         if self.waypoints is None and (self.origin is None or self.destination is None):
             raise ValueError("give origin and destination, or waypoints (at least two)")
-        if self.waypoints is not None and (self.origin is not None or self.destination is not None
-                                           or self.via):
+        if self.waypoints is not None and (
+            self.origin is not None or self.destination is not None or self.via
+        ):
             raise ValueError("waypoints replace origin, destination and via: give one or the other")
         return self
 
@@ -112,20 +120,27 @@ class Stop(Model):
 
 
 class Movement(Model):
-    speed_factor: float = Field(default=1.0, gt=0.2, le=3.0,
-                                description="Scales network travel times (2.0 = twice as slow)")
-    uncertainty: float = Field(default=0.15, ge=0.0, le=1.0,
-                               description="ETA window grows by ± this share of elapsed travel time")
-    stops: list[Stop] = Field(default_factory=list, max_length=MAX_STOPS,
-                              description="Known stops (rest, loading)")
+    speed_factor: float = Field(
+        default=1.0, gt=0.2, le=3.0, description="Scales network travel times (2.0 = twice as slow)"
+    )
+    uncertainty: float = Field(
+        default=0.15,
+        ge=0.0,
+        le=1.0,
+        description="ETA window grows by ± this share of elapsed travel time",
+    )
+    stops: list[Stop] = Field(
+        default_factory=list, max_length=MAX_STOPS, description="Known stops (rest, loading)"
+    )
 
 
 class Agency(Model):
     id: Ident
     country: Iso3 = Field(description="The agency's state")
     name: str = Field(min_length=1, max_length=200, description="Official name")
-    kind: Literal["police", "customs", "border_guard", "coast_guard", "security", "gendarmerie",
-                  "other"] = Field(description="Kind of agency")
+    kind: Literal[
+        "police", "customs", "border_guard", "coast_guard", "security", "gendarmerie", "other"
+    ] = Field(description="Kind of agency")
 
 
 class Window(Model):
@@ -145,11 +160,16 @@ class Team(Model):
     id: Ident
     agency: Ident = Field(description="Id of the team's agency")
     base: Place = Field(description="Where the team starts from")
-    capabilities: list[Capability] = Field(min_length=1, description="road, rail, maritime, technical")
-    available: list[Window] = Field(default_factory=list,
-                                    description="When the team can work; default: the whole operation")
+    capabilities: list[Capability] = Field(
+        min_length=1, description="road, rail, maritime, technical"
+    )
+    available: list[Window] = Field(
+        default_factory=list, description="When the team can work; default: the whole operation"
+    )
     max_duty_hours: float = Field(default=12.0, gt=0, le=24, description="Longest duty, hours")
-    min_rest_hours: float = Field(default=8.0, ge=0, le=48, description="Shortest rest between duties")
+    min_rest_hours: float = Field(
+        default=8.0, ge=0, le=48, description="Shortest rest between duties"
+    )
 
 
 class ForeignObservation(Model):
@@ -163,32 +183,42 @@ class ForeignObservation(Model):
 class Legal(Model):
     country: Iso3
     authorised: bool = Field(description="Whether the state has authorised the delivery")
-    deliveries: list[Delivery] = Field(default_factory=lambda: list(Delivery),
-                                       description="Content modes the state accepts")
-    lead_time_hours: float = Field(default=48.0, ge=0, le=24 * 60,
-                                   description="Time the authority needs before departure, hours")
-    authority: str = Field(default="Public prosecutor", max_length=200,
-                           description="Who authorises")
+    deliveries: list[Delivery] = Field(
+        default_factory=lambda: list(Delivery), description="Content modes the state accepts"
+    )
+    lead_time_hours: float = Field(
+        default=48.0,
+        ge=0,
+        le=24 * 60,
+        description="Time the authority needs before departure, hours",
+    )
+    authority: str = Field(
+        default="Public prosecutor", max_length=200, description="Who authorises"
+    )
     foreign_observation: list[ForeignObservation] = Field(
         default_factory=list, description="Foreign teams allowed to follow into this state"
     )
 
 
 class Rules(Model):
-    handover_overlap_minutes: int = Field(default=30, ge=0, le=600,
-                                          description="Both teams present at a handover, minutes")
-    max_follow_hours: float = Field(default=6.0, gt=0, le=48,
-                                    description="Longest physical follow by one team, hours")
+    handover_overlap_minutes: int = Field(
+        default=30, ge=0, le=600, description="Both teams present at a handover, minutes"
+    )
+    max_follow_hours: float = Field(
+        default=6.0, gt=0, le=48, description="Longest physical follow by one team, hours"
+    )
     min_teams: int = Field(default=1, ge=1, le=5, description="Teams watching at every moment")
 
 
 class Weights(Model):
     handovers: float = Field(default=10.0, ge=0, le=1000, description="Per handover")
     team_hours: float = Field(default=1.0, ge=0, le=1000, description="Per team-hour on watch")
-    exposure: float = Field(default=5.0, ge=0, le=1000,
-                            description="Per exposure hour (long follows by one team)")
-    foreign_observation: float = Field(default=20.0, ge=0, le=1000,
-                                       description="Per hour of foreign observation")
+    exposure: float = Field(
+        default=5.0, ge=0, le=1000, description="Per exposure hour (long follows by one team)"
+    )
+    foreign_observation: float = Field(
+        default=20.0, ge=0, le=1000, description="Per hour of foreign observation"
+    )
 
 
 class SolverSettings(Model):

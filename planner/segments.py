@@ -51,8 +51,13 @@ def spot_for(geo: Geodata, node_id: str, fallback: Spot | None = None) -> Spot:
         assert fallback is not None, node_id
         return fallback
     return Spot(
-        id=node.id, name=node.name, lat=node.lat, lon=node.lon, country=node.country,
-        crossing=node.id if node.kind == "crossing" else None, port=node.kind == "port",
+        id=node.id,
+        name=node.name,
+        lat=node.lat,
+        lon=node.lon,
+        country=node.country,
+        crossing=node.id if node.kind == "crossing" else None,
+        port=node.kind == "port",
     )
 
 
@@ -69,12 +74,24 @@ def _split(atom: Atom, parts: int) -> list[Atom]:
             end = atom.end
         else:
             x, y = coords[-1]
-            end = Spot(id=f"@{y:.5f},{x:.5f}",
-                       name=f"{atom.km * b:.0f} km past {atom.start.name}",
-                       lat=round(y, 6), lon=round(x, 6), country=atom.country or "")
-        out.append(replace(atom, start=prev, end=end, km=atom.km / parts,
-                           minutes=atom.minutes / parts, coords=coords,
-                           dwell_end=atom.dwell_end if i == parts - 1 else 0.0))
+            end = Spot(
+                id=f"@{y:.5f},{x:.5f}",
+                name=f"{atom.km * b:.0f} km past {atom.start.name}",
+                lat=round(y, 6),
+                lon=round(x, 6),
+                country=atom.country or "",
+            )
+        out.append(
+            replace(
+                atom,
+                start=prev,
+                end=end,
+                km=atom.km / parts,
+                minutes=atom.minutes / parts,
+                coords=coords,
+                dwell_end=atom.dwell_end if i == parts - 1 else 0.0,
+            )
+        )
         prev = end
     return out
 
@@ -88,13 +105,29 @@ def _split_at_km(atom: Atom, km: float) -> list[Atom]:
     first = ops.substring(line, 0, frac, normalized=True)
     second = ops.substring(line, frac, 1, normalized=True)
     x, y = first.coords[-1]
-    mid = Spot(id=f"@{y:.5f},{x:.5f}", name=f"{km:.0f} km past {atom.start.name}",
-               lat=round(y, 6), lon=round(x, 6), country=atom.country or "")
+    mid = Spot(
+        id=f"@{y:.5f},{x:.5f}",
+        name=f"{km:.0f} km past {atom.start.name}",
+        lat=round(y, 6),
+        lon=round(x, 6),
+        country=atom.country or "",
+    )
     return [
-        replace(atom, end=mid, km=km, minutes=atom.minutes * frac, coords=tuple(first.coords),
-                dwell_end=0.0),
-        replace(atom, start=mid, km=atom.km - km, minutes=atom.minutes * (1 - frac),
-                coords=tuple(second.coords)),
+        replace(
+            atom,
+            end=mid,
+            km=km,
+            minutes=atom.minutes * frac,
+            coords=tuple(first.coords),
+            dwell_end=0.0,
+        ),
+        replace(
+            atom,
+            start=mid,
+            km=atom.km - km,
+            minutes=atom.minutes * (1 - frac),
+            coords=tuple(second.coords),
+        ),
     ]
 
 
@@ -105,31 +138,62 @@ def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[A
         end = spot_for(geo, leg.to_node, destination if leg.to_node == destination.id else origin)
         if leg.mode.value == "ferry":
             line = geo.ferries[leg.edge]
-            out.append(Atom(
-                mode="ferry", country=None, ports=(start.country, end.country), start=start,
-                end=end, km=leg.km, minutes=line.hours_typical * 60, ferry_min=line.hours_min * 60,
-                ferry_max=line.hours_max * 60, coords=tuple(leg.coordinates),
-            ))
+            out.append(
+                Atom(
+                    mode="ferry",
+                    country=None,
+                    ports=(start.country, end.country),
+                    start=start,
+                    end=end,
+                    km=leg.km,
+                    minutes=line.hours_typical * 60,
+                    ferry_min=line.hours_min * 60,
+                    ferry_max=line.hours_max * 60,
+                    coords=tuple(leg.coordinates),
+                )
+            )
             continue
         crossing = geo.crossings.get(leg.to_node)
         atom = Atom(
-            mode=leg.mode.value, country=leg.country, ports=(), start=start, end=end, km=leg.km,
-            minutes=leg.minutes, coords=tuple(leg.coordinates),
+            mode=leg.mode.value,
+            country=leg.country,
+            ports=(),
+            start=start,
+            end=end,
+            km=leg.km,
+            minutes=leg.minutes,
+            coords=tuple(leg.coordinates),
             dwell_end=float(crossing.truck_dwell_minutes) if crossing else 0.0,
         )
-        parts = math.ceil(atom.minutes / TARGET_MINUTES - 0.5) if atom.minutes > TARGET_MINUTES * 1.5 else 1
+        parts = (
+            math.ceil(atom.minutes / TARGET_MINUTES - 0.5)
+            if atom.minutes > TARGET_MINUTES * 1.5
+            else 1
+        )
         out += _split(atom, parts) if parts > 1 else [atom]
     return out
 
 
 def insert_stop(items: list[Atom], spot_id: str, minutes: float) -> bool:
-    """Insert a static stop after the atom ending at ``spot_id``; False if it is not on the route."""
+    """Insert a static stop at ``spot_id``; False if that spot is not on the route."""
     for i, atom in enumerate(items):
         if atom.end.id == spot_id or (i == 0 and atom.start.id == spot_id):
             at = atom.end if atom.end.id == spot_id else atom.start
             pos = i + 1 if atom.end.id == spot_id else 0
-            items.insert(pos, Atom(mode="stop", country=at.country, ports=(), start=at, end=at,
-                                   km=0.0, minutes=0.0, stop=minutes, coords=((at.lon, at.lat),)))
+            items.insert(
+                pos,
+                Atom(
+                    mode="stop",
+                    country=at.country,
+                    ports=(),
+                    start=at,
+                    end=at,
+                    km=0.0,
+                    minutes=0.0,
+                    stop=minutes,
+                    coords=((at.lon, at.lat),),
+                ),
+            )
             return True
     return False
 
@@ -145,9 +209,13 @@ def foreign_cuts(
     out = list(items)
     forced: set[str] = set()
     borders = [
-        i for i in range(len(out) - 1)
-        if out[i].mode != "ferry" and out[i + 1].mode != "ferry"
-        and out[i].country and out[i + 1].country and out[i].country != out[i + 1].country
+        i
+        for i in range(len(out) - 1)
+        if out[i].mode != "ferry"
+        and out[i + 1].mode != "ferry"
+        and out[i].country
+        and out[i + 1].country
+        and out[i].country != out[i + 1].country
     ]
     # Work from the end so that earlier indices stay valid while atoms are split.
     for i in reversed(borders):
@@ -165,7 +233,9 @@ def foreign_cuts(
     return out, forced
 
 
-def _cut_from(items: list[Atom], index: int, km: float, *, forward: bool) -> tuple[list[Atom], str | None]:
+def _cut_from(
+    items: list[Atom], index: int, km: float, *, forward: bool
+) -> tuple[list[Atom], str | None]:
     """Split the route ``km`` away from the border next to ``items[index]``, walking away from
     it through atoms of the same country. Returns the new atoms and the cut spot's id."""
     country = items[index].country
@@ -229,15 +299,25 @@ def timeline(
         n_late = late + travel * (1 + uncertainty) + fixed + f_max
         n_nominal = nominal + travel + fixed + f_typ
         countries = first.ports if first.mode == "ferry" else (first.country or "",)
-        out.append(Segment(
-            id=f"{prefix}{k + 1:02d}", index=k, mode=first.mode,  # type: ignore[arg-type]
-            countries=countries, start_spot=first.start, end_spot=last.end,
-            km=round(sum(a.km for a in grp), 1), start=round(early), end=round(n_late),
-            nominal_start=round(nominal), nominal_end=round(n_nominal),
-            drive_start=round(drive, 1), drive_end=round(drive + d, 1),
-            min_minutes=round(travel * (1 - uncertainty) + fixed + f_min),
-            max_minutes=round(travel * (1 + uncertainty) + fixed + f_max),
-        ))
+        out.append(
+            Segment(
+                id=f"{prefix}{k + 1:02d}",
+                index=k,
+                mode=first.mode,  # type: ignore[arg-type]
+                countries=countries,
+                start_spot=first.start,
+                end_spot=last.end,
+                km=round(sum(a.km for a in grp), 1),
+                start=round(early),
+                end=round(n_late),
+                nominal_start=round(nominal),
+                nominal_end=round(n_nominal),
+                drive_start=round(drive, 1),
+                drive_end=round(drive + d, 1),
+                min_minutes=round(travel * (1 - uncertainty) + fixed + f_min),
+                max_minutes=round(travel * (1 + uncertainty) + fixed + f_max),
+            )
+        )
         early, late, nominal, drive = n_early, n_late, n_nominal, drive + d
     return out
 

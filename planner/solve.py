@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from enum import StrEnum
+from importlib.metadata import version as package_version
 
-import ortools
 from ortools.sat.python import cp_model
 
 from planner.blocks import Block, all_blocks
@@ -48,16 +48,22 @@ class Solution:
     duty_of: dict[str, int | None] = field(default_factory=dict)
 
 
-class ModelTooLarge(ValueError):
+class ModelTooLargeError(ValueError):
     """The scenario would build a model larger than the engine accepts."""
 
 
-def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 0, seed: int = 0,
-          blocks: list[Block] | None = None) -> Solution:
+def solve(
+    problem: Problem,
+    *,
+    time_limit: float = 30.0,
+    workers: int = 0,
+    seed: int = 0,
+    blocks: list[Block] | None = None,
+) -> Solution:
     t_build = time.perf_counter()
     blocks = blocks if blocks is not None else all_blocks(problem)
     if len(blocks) > MAX_BLOCKS:
-        raise ModelTooLarge(
+        raise ModelTooLargeError(
             f"the scenario needs {len(blocks)} candidate team assignments; the limit is "
             f"{MAX_BLOCKS} (fewer teams, a shorter route or a shorter max_follow_hours)"
         )
@@ -73,7 +79,7 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 0, seed:
     solver.parameters.num_workers = workers if workers > 0 else 1
     solver.parameters.linearization_level = 2
     solver.parameters.cp_model_probing_level = 0
-    code = solver.Solve(built.model)
+    code = solver.solve(built.model)
     status = {
         cp_model.OPTIMAL: Status.optimal,
         cp_model.FEASIBLE: Status.feasible,
@@ -82,15 +88,15 @@ def solve(problem: Problem, *, time_limit: float = 30.0, workers: int = 0, seed:
     }.get(code, Status.timeout)
     has_solution = code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
     report = SolverReport(
-        objective=solver.ObjectiveValue() / SCALE if has_solution else None,
-        bound=solver.BestObjectiveBound() / SCALE if has_solution else None,
-        wall_seconds=round(solver.WallTime(), 4),
+        objective=solver.objective_value / SCALE if has_solution else None,
+        bound=solver.best_objective_bound / SCALE if has_solution else None,
+        wall_seconds=round(solver.wall_time, 4),
         build_seconds=round(build_seconds, 4),
         seed=seed,
         workers=int(solver.parameters.num_workers),
-        version=ortools.__version__,
+        version=package_version("ortools"),
         blocks=len(blocks),
-        status_detail=solver.StatusName(code),
+        status_detail=solver.status_name(code),
     )
     if not has_solution:
         return Solution(status=status, report=report)

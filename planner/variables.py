@@ -29,17 +29,20 @@ class Variables:
         return out
 
     def chosen_blocks(self, solver: cp_model.CpSolver) -> list[Block]:
-        picked = [self.blocks[k] for k, var in self.take.items() if solver.BooleanValue(var)]
+        picked = [self.blocks[k] for k, var in self.take.items() if solver.boolean_value(var)]
         return sorted(picked, key=lambda b: (b.route, b.first, b.team))
 
     def chosen_route(self, solver: cp_model.CpSolver) -> int:
-        return next(i for i, var in enumerate(self.route) if solver.BooleanValue(var))
+        return next(i for i, var in enumerate(self.route) if solver.boolean_value(var))
 
     def duty_of(self, solver: cp_model.CpSolver, block: Block) -> int | None:
         """The team's duty number (0-based) holding ``block``, or None outside the duty model."""
         windows = self.duties.get(block.team)
         if not windows:
             return None
-        starts = sorted(s for (r, s), var in windows
-                        if r == block.route and solver.BooleanValue(var) and s <= block.duty_start)
+        starts = sorted(
+            s
+            for (r, s), var in windows
+            if r == block.route and solver.boolean_value(var) and s <= block.duty_start
+        )
         return len(starts) - 1 if starts else None

@@ -23,7 +23,7 @@ def add_coverage(
     for route in problem.routes:
         for seg in route.segments:
             takes = [v.take[b.id] for b in covering.get((route.index, seg.index), [])]
-            ct = model.Add(sum(takes) >= problem.min_teams * v.route[route.index])
-            ct.WithName(f"coverage-r{route.index}-{seg.id}")
+            ct = model.add(sum(takes) >= problem.min_teams * v.route[route.index])
+            ct.with_name(f"coverage-r{route.index}-{seg.id}")
             if enforce is not None:
-                ct.OnlyEnforceIf(enforce[(route.index, seg.index)])
+                ct.only_enforce_if(enforce[(route.index, seg.index)])

@@ -52,22 +52,25 @@ def add_duty(
             continue  # every combination of its blocks fits in one duty
         lit = [enforce[team_id]] if enforce is not None else []
         anchors = sorted({(b.route, b.duty_start) for b in blocks})
-        windows = {a: model.NewBoolVar(f"duty-{team_id}-r{a[0]}-at{a[1]}") for a in anchors}
+        windows = {a: model.new_bool_var(f"duty-{team_id}-r{a[0]}-at{a[1]}") for a in anchors}
         v.duties[team_id] = list(windows.items())
         for b in blocks:
             home = _window_of(team, b.duty_start, b.duty_end)
             inside = [
-                w for (r, s), w in windows.items()
-                if r == b.route and s <= b.duty_start and b.duty_end <= s + team.max_duty
+                w
+                for (r, s), w in windows.items()
+                if r == b.route
+                and s <= b.duty_start
+                and b.duty_end <= s + team.max_duty
                 and _window_of(team, s, s) == home
             ]
-            ct = model.Add(v.take[b.id] <= sum(inside)).WithName(f"duty-cover-{b.id}")
+            ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"duty-cover-{b.id}")
             if lit:
-                ct.OnlyEnforceIf(lit)
+                ct.only_enforce_if(lit)
         for (r, s), w in windows.items():
             for a in blocks:
                 if a.route == r and a.duty_start < s < a.duty_end + team.min_rest:
-                    ct = model.AddBoolOr([w.Not(), v.take[a.id].Not()])
-                    ct.WithName(f"rest-{team_id}-at{s}-{a.id}")
+                    ct = model.add_bool_or([w.negated(), v.take[a.id].negated()])
+                    ct.with_name(f"rest-{team_id}-at{s}-{a.id}")
                     if lit:
-                        ct.OnlyEnforceIf(lit)
+                        ct.only_enforce_if(lit)

@@ -53,6 +53,6 @@ def add_presence(
                 at[(b.route, s)].append(v.take[b.id])
         for (r, s), takes in at.items():
             if len(takes) > 1:
-                ct = model.AddAtMostOne(takes).WithName(f"presence-{team}-r{r}-s{s}")
+                ct = model.add_at_most_one(takes).with_name(f"presence-{team}-r{r}-s{s}")
                 if lit:
-                    ct.OnlyEnforceIf(lit)
+                    ct.only_enforce_if(lit)

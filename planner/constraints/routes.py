@@ -8,7 +8,7 @@ from planner.variables import Variables
 
 
 def add_route_choice(model: cp_model.CpModel, v: Variables) -> None:
-    model.AddExactlyOne(v.route).WithName("route-choose-one")
+    model.add_exactly_one(v.route).with_name("route-choose-one")
     for block_id, take in v.take.items():
         route = v.blocks[block_id].route
-        model.AddImplication(take, v.route[route]).WithName(f"route-{route}-block-{block_id}")
+        model.add_implication(take, v.route[route]).with_name(f"route-{route}-block-{block_id}")

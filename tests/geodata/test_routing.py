@@ -78,13 +78,23 @@ def test_ferry_route_needs_the_ferry_mode(geo: Geodata) -> None:
     # Around the Black Sea by land is faster than the 60 h ferry; without Romania and Moldova
     # only the ferry is left.
     land = ("MDA", "ROU", "HUN", "POL", "SVK")
-    by_sea = _route(geo, origin="UKR-chornomorsk", destination="GEO-batumi",
-                    modes=(Mode.road, Mode.ferry), avoid_countries=land)[0]
+    by_sea = _route(
+        geo,
+        origin="UKR-chornomorsk",
+        destination="GEO-batumi",
+        modes=(Mode.road, Mode.ferry),
+        avoid_countries=land,
+    )[0]
     assert [leg.mode for leg in by_sea.legs if leg.mode is Mode.ferry] == [Mode.ferry]
     assert by_sea.hours >= 48
     with pytest.raises(NoRouteError):
-        _route(geo, origin="UKR-chornomorsk", destination="GEO-batumi", modes=(Mode.road,),
-               avoid_countries=land)
+        _route(
+            geo,
+            origin="UKR-chornomorsk",
+            destination="GEO-batumi",
+            modes=(Mode.road,),
+            avoid_countries=land,
+        )
 
 
 def test_coordinates_are_snapped_to_the_network(geo: Geodata) -> None:
