@@ -197,6 +197,25 @@ def print_summary(result: Plan, path: Path) -> None:
     out.print(f"plan: {path}")
 
 
+@app.command("bench")
+def bench_cmd() -> None:
+    """Benchmark build and solve times; ratios are against the baseline solved in the same run."""
+    from planner.bench import run
+
+    results = run(load())
+    base = results[0]
+    out.print(
+        f"{'case':34} {'states':>6} {'km':>6} {'teams':>5} {'blocks':>6} {'status':>9} "
+        f"{'build s':>8} {'solve s':>8} {'x base':>7}"
+    )
+    for r in results:
+        ratio = r.solve_s / base.solve_s if base.solve_s else float("nan")
+        out.print(
+            f"{r.name:34} {r.countries:6d} {r.km:6.0f} {r.teams:5d} {r.blocks:6d} "
+            f"{r.status:>9} {r.build_s:8.3f} {r.solve_s:8.3f} {ratio:7.2f}"
+        )
+
+
 @app.command("demo")
 def demo(
     output: Annotated[Path, typer.Option("-o", "--output", help="Folder for the outputs")] = Path(

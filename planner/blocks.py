@@ -124,9 +124,9 @@ def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator
                     break
                 continue
             end = seg.end
-            # Worst-case following: the longest each watched stretch can take (static stops and
-            # ferry legs are not following).
-            follow = sum(s.max_minutes for s in run if s.following)
+            # Worst-case following: the longest each watched stretch can take moving (static
+            # stops, border queues and ferry legs are not following).
+            follow = sum(s.follow_max for s in run)
             if follow > problem.max_follow:
                 break
             duty_start = first.nominal_start - problem.overlap - travel

@@ -168,7 +168,9 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
         spans.sort(key=lambda x: x[0])
         # Rule 7: physical following of one run, worst case, within the limit.
         for r in runs:
-            follow = sum(seg[a.segment].minutes_max for a in r if seg[a.segment].mode in FOLLOWING)
+            follow = sum(
+                seg[a.segment].follow_minutes_max for a in r if seg[a.segment].mode in FOLLOWING
+            )
             if follow > max_follow + 1:
                 out.append(
                     Violation(

@@ -83,6 +83,7 @@ def _segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSe
             nominal_end=problem.at(s.nominal_end),
             minutes_min=s.min_minutes,
             minutes_max=s.max_minutes,
+            follow_minutes_max=s.follow_max,
         )
         for s in route.segments
     ]

@@ -36,7 +36,7 @@ def _why_not(problem: Problem, route: RouteOption, seg: Segment, team: TeamSpec)
     if travel is None:
         return "reach"
     start = seg.start - problem.overlap
-    if seg.following and seg.max_minutes > problem.max_follow:
+    if seg.follow_max > problem.max_follow:
         return "follow"
     if seg.mode != "ferry" and travel + problem.overlap + seg.max_minutes > team.max_duty:
         return "duty"

@@ -62,6 +62,9 @@ class PlanSegment(Out):
     nominal_end: datetime = Field(description="Expected exit, UTC")
     minutes_min: int = Field(description="Shortest time the consignment takes on it, minutes")
     minutes_max: int = Field(description="Longest time it takes on it, minutes")
+    follow_minutes_max: int = Field(
+        description="Longest time of physical following on it (queues and stops excluded)"
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

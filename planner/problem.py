@@ -63,6 +63,15 @@ class Segment:
     drive_end: float
     min_minutes: int = 0  # shortest time the consignment takes on this stretch alone
     max_minutes: int = 0  # longest time it takes on this stretch alone
+    # Longest time of moving on this stretch: queueing at a border is a static watch, not
+    # following; None means all of max_minutes.
+    moving_max: int | None = None
+
+    @property
+    def follow_max(self) -> int:
+        if not self.following:
+            return 0
+        return self.max_minutes if self.moving_max is None else self.moving_max
 
     @property
     def country(self) -> str:

@@ -316,6 +316,10 @@ def timeline(
                 drive_end=round(drive + d, 1),
                 min_minutes=round(travel * (1 - uncertainty) + fixed + f_min),
                 max_minutes=round(travel * (1 + uncertainty) + fixed + f_max),
+                moving_max=round(
+                    sum(a.minutes * speed_factor for a in grp if a.mode in ("road", "rail"))
+                    * (1 + uncertainty)
+                ),
             )
         )
         early, late, nominal, drive = n_early, n_late, n_nominal, drive + d

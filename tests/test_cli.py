@@ -92,3 +92,25 @@ def test_demo_writes_layers_routes_and_map(tmp_path: Path) -> None:
     assert plan["status"] == "optimal"
     assert plan["operation"]["handling_code"] == "H2"
     assert (tmp_path / "geodata" / "network.geojson").exists()
+
+
+def test_plan_check_and_schema_commands(tmp_path: Path) -> None:
+    from planner.examples import DEFAULT, path_of
+
+    result = runner.invoke(app, ["check", str(path_of(DEFAULT))])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(app, ["plan", str(path_of(DEFAULT)), "-o", str(tmp_path), "--quiet"])
+    assert result.exit_code == 0, result.output
+    doc = json.loads((tmp_path / "plan.json").read_text())
+    assert doc["schema"] == "cdplan.plan/1" and doc["status"] == "optimal"
+    assert not list(tmp_path.glob(".*.tmp"))
+    result = runner.invoke(app, ["schema"])
+    assert json.loads(result.stdout)["title"] == "Scenario"
+
+
+def test_check_bad_scenario_exits_2(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("schema: cdplan.scenario/1\noperation: {id: 'bad id!'}\n")
+    result = runner.invoke(app, ["check", str(bad)])
+    assert result.exit_code == 2
+    assert "operation.id" in result.output
