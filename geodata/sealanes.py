@@ -25,7 +25,7 @@ from geodata.sources import SOURCES, _csv_rows
 # Land eroded by ~1 km so that straits narrower than the simplified coastline stay open.
 _ERODE_DEG = 0.01
 # A leg may touch eroded land this long (km): ports lie on the shore, capes are simplified.
-_SHORE_KM = 4.0
+_SHORE_KM = 2.5
 
 
 @lru_cache(maxsize=1)
