@@ -71,9 +71,13 @@ class Route(BaseModel):
     legs: list[Leg] = Field(description="Legs in order")
 
 
-def _node_allowed(geo: Geodata, node_id: str, req: RouteRequest) -> bool:
+def _node_allowed(
+    geo: Geodata, node_id: str, req: RouteRequest, ends: frozenset[str] = frozenset()
+) -> bool:
     node = geo.network.nodes[node_id]
-    if set(node.countries) & set(req.avoid_countries):
+    # A route that starts or ends at a crossing enters only the crossing's first country.
+    countries = node.countries[:1] if node_id in ends else node.countries
+    if set(countries) & set(req.avoid_countries):
         return False
     crossing = geo.crossings.get(node_id)
     if crossing is None:
@@ -102,7 +106,10 @@ def _graph(
     restricted edges and closed or non-plannable crossings stay, for the planner to judge.
     """
     graph = nx.MultiGraph()
-    allowed = {n for n in geo.network.nodes if not lawful or _node_allowed(geo, n, req)}
+    ends_list = list(ends)
+    # The first two are the origin and the destination (see best_routes).
+    endpoints = frozenset(s.key for s in ends_list[:2])
+    allowed = {n for n in geo.network.nodes if not lawful or _node_allowed(geo, n, req, endpoints)}
     graph.add_nodes_from(allowed)
     edges: list[Edge] = [
         e
@@ -111,7 +118,7 @@ def _graph(
         and e.v in allowed
         and (_edge_allowed(geo, e, req) if lawful else e.mode in req.modes)
     ]
-    for snapped in ends:
+    for snapped in ends_list:
         if snapped.edge is not None:
             edges += [p for p in split_edge(snapped) if p.v in allowed]
     for e in edges:
@@ -286,8 +293,16 @@ def itinerary(geo: Geodata, places: Sequence[str | Coordinates], modes: Sequence
         for i, p in enumerate(places)
     ]
     graph = _graph(geo, req, snapped, lawful=False)
+    steps: list[tuple[str, str, str]] = []
     try:
-        steps = _shortest(graph, [s.key for s in snapped])
+        for a, b in itertools.pairwise([s.key for s in snapped]):
+            # Two ports joined by a ferry line: the itinerary sails, whatever is faster by road.
+            ferry = [
+                k
+                for k, d in graph.get_edge_data(a, b, default={}).items()
+                if d["edge"].mode is Mode.ferry
+            ]
+            steps += [(a, b, ferry[0])] if ferry else _shortest(graph, [a, b])
     except nx.NetworkXNoPath as exc:
         raise NoRouteError(
             "the waypoints cannot be joined with the allowed modes", field="route.waypoints"

@@ -51,8 +51,9 @@ def _coverage(scenario: Scenario, plan: Plan) -> list[Violation]:
         by_seg[a.segment].append(a)
     need = scenario.rules.min_teams
     for seg in plan.segments:
+        # Over the segment's whole window, earliest entry to latest exit.
         spans = sorted((a.start, a.end) for a in by_seg.get(seg.id, []))
-        lo, hi = seg.nominal_start, seg.nominal_end
+        lo, hi = seg.start, seg.end
         # Sweep: count teams present at every change point inside the segment.
         points = sorted(
             {lo, *(s for s, _ in spans if lo < s < hi), *(e for _, e in spans if lo < e < hi)}
@@ -142,7 +143,7 @@ def _runs(assignments: list[Assignment], order: dict[str, int]) -> list[list[Ass
         if (
             runs
             and order[a.segment] == order[runs[-1][-1].segment] + 1
-            and a.start <= runs[-1][-1].end + SLACK
+            and a.expected_start <= runs[-1][-1].expected_end + SLACK
         ):
             runs[-1].append(a)
         else:
@@ -164,7 +165,8 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
         if not assignments:
             continue
         runs = _runs(assignments, order)
-        spans = [(r[0].start, r[-1].end, r) for r in runs]
+        # Travel, duty and rest on the expected timeline (teams follow live tracking).
+        spans = [(r[0].expected_start, r[-1].expected_end, r) for r in runs]
         spans.sort(key=lambda x: x[0])
         # Rule 7: physical following of one run, worst case, within the limit.
         for r in runs:
@@ -213,10 +215,11 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
                 / CAR_KMH
                 * 60
             )
-            if windows and not any(w0 <= s - reach and e <= w1 for w0, w1 in windows):
+            ready, needed = r[0].start, r[-1].end  # the whole window, for availability
+            if windows and not any(w0 <= ready - reach and needed <= w1 for w0, w1 in windows):
                 out.append(
                     Violation(
-                        5, team.id, f"works outside its availability at {s:%Y-%m-%d %H:%M} UTC"
+                        5, team.id, f"works outside its availability at {ready:%Y-%m-%d %H:%M} UTC"
                     )
                 )
             rested = last_end is not None and _minutes(last_end, s) >= team.min_rest_hours * 60 - 1
@@ -251,7 +254,9 @@ def _handovers(scenario: Scenario, plan: Plan) -> list[Violation]:
         leaving = [left[t] for t in left if t not in continuing]
         for new in newcomers:
             partners = leaving or [left[t] for t in continuing]
-            best = max((_minutes(new.start, old.end) for old in partners), default=-1.0)
+            best = max(
+                (_minutes(new.expected_start, old.expected_end) for old in partners), default=-1.0
+            )
             if best < need - 1:
                 out.append(
                     Violation(

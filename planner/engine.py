@@ -16,6 +16,7 @@ from shapely.geometry import LineString, mapping
 
 from geodata import load
 from geodata.layers import Geodata
+from geodata.routing import Route
 from planner.blocks import Block, all_blocks
 from planner.checker import check
 from planner.explain import explain
@@ -89,23 +90,45 @@ def _segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSe
     ]
 
 
+def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
+    """Each team's duties numbered 1, 2, ... in time order (None for a ferry leg, on board)."""
+    out: dict[str, int | None] = {}
+    by_team: dict[str, list[Block]] = defaultdict(list)
+    for b in solution.blocks:
+        if problem.routes[b.route].segments[b.first].mode == "ferry":
+            out[b.id] = None
+        else:
+            by_team[b.team].append(b)
+    for blocks in by_team.values():
+        anchors = sorted({solution.duty_of.get(b.id) or 0 for b in blocks})
+        for b in blocks:
+            out[b.id] = anchors.index(solution.duty_of.get(b.id) or 0) + 1
+    return out
+
+
 def _assignments(problem: Problem, route: RouteOption, solution: Solution) -> list[Assignment]:
+    """A team's presence per segment: over the whole window (rule 1), with the expected times."""
     out = []
+    duties = _duty_numbers(problem, solution)
     for b in solution.blocks:
         team = problem.team(b.team)
-        duty = solution.duty_of.get(b.id)
         for k in range(b.first, b.last + 1):
             seg = route.segments[k]
-            start = seg.nominal_start - (problem.overlap if k == b.first else 0)
+            first = k == b.first
             out.append(
                 Assignment(
                     team=b.team,
                     agency=team.agency,
                     segment=seg.id,
-                    start=problem.at(start),
-                    end=problem.at(seg.nominal_end),
-                    duty=None if duty is None else duty + 1,
+                    start=problem.at(seg.start - (problem.overlap if first else 0)),
+                    end=problem.at(seg.end),
+                    expected_start=problem.at(
+                        seg.nominal_start - (problem.overlap if first else 0)
+                    ),
+                    expected_end=problem.at(seg.nominal_end),
+                    duty=duties.get(b.id),
                     foreign=team.country not in seg.countries,
+                    remote=seg.mode == "ferry" and "maritime" not in team.capabilities,
                 )
             )
     return sorted(out, key=lambda a: (a.start, a.segment, a.team))
@@ -225,7 +248,19 @@ def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None
     try:
         resolved = resolve_scenario(scenario, geo, now=now)
     except PlanningError as exc:
-        return Plan(operation=info, status=exc.status, reasons=exc.reasons)
+        judged = exc.route if isinstance(exc.route, Route) else None
+        route = (
+            PlanRoute()
+            if judged is None
+            else PlanRoute(
+                countries=judged.countries,
+                crossings=[PlacePoint(**c.model_dump()) for c in judged.crossings],
+                length_km=judged.length_km,
+                hours=judged.hours,
+                geometry=judged.geometry,
+            )
+        )
+        return Plan(operation=info, status=exc.status, reasons=exc.reasons, route=shown)
     problem = resolved.problem
     blocks = all_blocks(problem)
     s = scenario.solver

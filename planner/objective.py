@@ -1,7 +1,8 @@
 """The objective (scenario ``weights``), as a cost per block.
 
 - handovers: every block after the first ``min_teams`` on the route starts with a handover;
-- team_hours: expected hours a team is present on its block (handover overlap included);
+- team_hours: expected hours a team works on its block: driving from base to its post, then on
+  watch (handover overlap included), so a team far away is not sent when a near one is free;
 - exposure: long follows by one team are more likely to be noticed; a block's exposure is
   ``follow_hours ** 2 / max_follow_hours`` (a block as long as the limit costs as many exposure
   hours as the limit; two half-length blocks cost half as much);
@@ -45,7 +46,7 @@ def block_cost(problem: Problem, b: Block) -> BlockCost:
     follow_h = b.expected_follow / 60.0
     return BlockCost(
         handovers=1.0,
-        team_hours=b.watch / 60.0,
+        team_hours=(b.watch + b.travel) / 60.0,
         exposure=follow_h * follow_h / (problem.max_follow / 60.0),
         foreign_hours=b.foreign_minutes / 60.0,
     )

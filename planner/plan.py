@@ -70,16 +70,22 @@ class PlanSegment(Out):
 
 
 class Assignment(Out):
-    """A team's presence on a segment, on the expected timeline (the segment's window says how
-    much earlier or later it can happen; teams are dispatched on live tracking)."""
+    """A team's presence on a segment. ``start``/``end`` span the segment's whole window (ready
+    ``overlap`` minutes before the earliest arrival, until the latest exit); the expected times
+    say when it most likely happens (teams are dispatched on live tracking)."""
 
     team: str = Field(description="Team id")
     agency: str = Field(description="Agency id")
     segment: str = Field(description="Segment id")
-    start: datetime = Field(description="Team present from (expected), UTC")
-    end: datetime = Field(description="Team present until (expected), UTC")
-    duty: int | None = Field(default=None, description="The team's duty number (1 = first)")
+    start: datetime = Field(description="Team ready from (earliest case), UTC")
+    end: datetime = Field(description="Team needed until (latest case), UTC")
+    expected_start: datetime = Field(description="Team in place, expected timeline, UTC")
+    expected_end: datetime = Field(description="Team released, expected timeline, UTC")
+    duty: int | None = Field(
+        default=None, description="The team's duty number, 1 = first; none on board a ferry"
+    )
     foreign: bool = Field(default=False, description="Foreign observation outside its own state")
+    remote: bool = Field(default=False, description="Tracked remotely (technical), not on board")
 
 
 class Handover(Out):

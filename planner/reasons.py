@@ -17,7 +17,8 @@ class Reason(BaseModel):
 class PlanningError(Exception):
     """Raised inside resolution to stop with reasons; the engine turns it into a plan."""
 
-    def __init__(self, status: str, reasons: list[Reason]) -> None:
+    def __init__(self, status: str, reasons: list[Reason], route: object = None) -> None:
         super().__init__("; ".join(r.message for r in reasons))
         self.status = status
         self.reasons = reasons
+        self.route = route  # the route judged, when there is one (a geodata Route)

@@ -95,7 +95,8 @@ def _itinerary(scenario: Scenario, geo: Geodata) -> Route:
             reasons.append(
                 Reason(
                     code="restricted_area",
-                    message=f"the itinerary enters {area.name} ({area.wording.rstrip('.')}); "
+                    message=f"the itinerary enters {area.name}, "
+                    f"{area.wording[0].lower()}{area.wording[1:].rstrip('.')}; "
                     f"interdict at {where}, the last point under a cooperating authority, "
                     "or change the itinerary",
                     subject=area_id,
@@ -132,7 +133,7 @@ def _itinerary(scenario: Scenario, geo: Geodata) -> Route:
             )
     reasons += unauthorised(scenario, route.countries)
     if reasons:
-        raise PlanningError("infeasible", reasons)
+        raise PlanningError("infeasible", reasons, route=route)
     return route
 
 

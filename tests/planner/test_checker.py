@@ -71,7 +71,7 @@ def test_a_handover_without_overlap(good: tuple[Scenario, Plan], geo: Geodata) -
     broken = p.model_copy(deep=True)
     teams = [a.team for a in broken.assignments]
     first_new = next(i for i, t in enumerate(teams) if t != teams[0])
-    broken.assignments[first_new].start += timedelta(minutes=29)
+    broken.assignments[first_new].expected_start += timedelta(minutes=29)
     assert 6 in _rules(sc, broken, geo)
 
 
@@ -88,6 +88,7 @@ def test_a_team_in_two_places(good: tuple[Scenario, Plan], geo: Geodata) -> None
     first = broken.assignments[0]
     last.team, last.agency = first.team, first.agency
     last.start, last.end = first.start, first.end
+    last.expected_start, last.expected_end = first.expected_start, first.expected_end
     assert _rules(sc, broken, geo) & {2, 4}
 
 

@@ -89,6 +89,7 @@ def test_restricted_area_on_a_fixed_itinerary(geo: Geodata) -> None:
     restricted = [r for r in result.reasons if r.code == "restricted_area"]
     assert restricted and restricted[0].subject == "transnistria"
     assert "interdict at" in restricted[0].message
+    assert result.route.countries[0] == "MDA"  # the judged route is shown, for the map
 
 
 def test_bad_place_is_invalid_with_its_field(geo: Geodata) -> None:
@@ -96,3 +97,41 @@ def test_bad_place_is_invalid_with_its_field(geo: Geodata) -> None:
     result = plan(scenario(data), geo)
     assert result.status == "invalid"
     assert result.reasons[0].subject.startswith("route.origin")
+
+
+def test_a_fixed_itinerary_between_two_ports_sails(geo: Geodata) -> None:
+    data = variant(
+        route={
+            "alternatives": 1,
+            "modes": ["road", "ferry"],
+            "waypoints": ["GEO-tbilisi", "GEO-poti", "UKR-chornomorsk", "UKR-odesa"],
+        },
+        legal=[{"country": "GEO", "authorised": True}, {"country": "UKR", "authorised": True}],
+        agencies=[
+            {"id": "GE", "country": "GEO", "name": "MIA", "kind": "police"},
+            {"id": "UA", "country": "UKR", "name": "SBU", "kind": "security"},
+        ],
+        teams=[
+            {"id": f"GE-{i}", "agency": "GE", "base": b, "capabilities": ["road"]}
+            for i, b in enumerate(["GEO-tbilisi", "GEO-khashuri", "GEO-kutaisi", "GEO-poti-city"])
+        ]
+        + [
+            {
+                "id": "UA-T",
+                "agency": "UA",
+                "base": "UKR-odesa",
+                "capabilities": ["technical", "road"],
+            },
+            {"id": "UA-R", "agency": "UA", "base": "UKR-odesa", "capabilities": ["road"]},
+        ],
+        rules={"max_follow_hours": 6},
+    )
+    del data["route"]["origin"], data["route"]["destination"]
+    result = plan(scenario(data), geo)
+    assert result.route.countries == ["GEO", "UKR"], result.reasons
+    assert result.status == "optimal", result.reasons
+    ferry = [s for s in result.segments if s.mode == "ferry"]
+    assert len(ferry) == 1
+    tracking = [a for a in result.assignments if a.segment == ferry[0].id]
+    assert tracking and all(a.remote and a.duty is None for a in tracking)
+    assert {h.kind for h in result.handovers} >= {"port"}
