@@ -249,7 +249,7 @@ def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None
         resolved = resolve_scenario(scenario, geo, now=now)
     except PlanningError as exc:
         judged = exc.route if isinstance(exc.route, Route) else None
-        route = (
+        shown = (
             PlanRoute()
             if judged is None
             else PlanRoute(
