@@ -4,19 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test lint venv clean
+.PHONY: demo test lint venv clean assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml assets/package.json | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e .
+	# Map assets (Leaflet and a plugin) from the npm registry, pinned; inlined into offline maps.
+	mkdir -p $(VENV)/assets
+	cp assets/package.json $(VENV)/assets/package.json
+	npm install --silent --no-audit --no-fund --prefix $(VENV)/assets
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $@
+
+assets: $(VENV)/.installed
 
 venv: $(VENV)/.installed
 

@@ -17,6 +17,7 @@ from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
 from planner.engine import plan
+from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import Plan
 from planner.scenario import Scenario
@@ -122,13 +123,6 @@ def _scenario(path: Path) -> Scenario:
         raise typer.Exit(code=2) from exc
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write a file so that a reader never sees half of it."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 @app.command("check")
 def check_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
@@ -155,18 +149,25 @@ def plan_cmd(
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
 ) -> None:
-    """Plan a scenario: plan.json (status, route, segments, assignments, handovers...)."""
+    """Plan a scenario: plan.json, map.html, timeline.html, briefing.html, GeoJSON and KML."""
     sc = _scenario(scenario)
-    result = plan(sc)
-    output.mkdir(parents=True, exist_ok=True)
-    path = output / "plan.json"
-    write_atomic(path, result.to_json())
+    geo = load()
+    result = plan(sc, geo)
+    written = write_all(result, geo, output)
+    path = written["plan.json"]
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     elif quiet:
         out.print(str(path))
     else:
         print_summary(result, path)
+        missing = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"} - set(
+            written
+        )
+        out.print("also: " + ", ".join(sorted(set(written) - {"plan.json"})))
+        if missing:
+            err.print(f"[red]not written:[/red] {', '.join(sorted(missing))} (see the log)")
+            raise typer.Exit(code=1)
 
 
 def print_summary(result: Plan, path: Path) -> None:
@@ -206,13 +207,14 @@ def bench_cmd() -> None:
     base = results[0]
     typer.echo(
         f"{'case':34} {'states':>6} {'km':>6} {'teams':>5} {'blocks':>6} {'status':>9} "
-        f"{'build s':>8} {'solve s':>8} {'x base':>7}"
+        f"{'build s':>8} {'solve s':>8} {'x base':>7} {'segs':>5} {'map s':>6}"
     )
     for r in results:
         ratio = r.solve_s / base.solve_s if base.solve_s else float("nan")
         typer.echo(
             f"{r.name:34} {r.countries:6d} {r.km:6.0f} {r.teams:5d} {r.blocks:6d} "
-            f"{r.status:>9} {r.build_s:8.3f} {r.solve_s:8.3f} {ratio:7.2f}"
+            f"{r.status:>9} {r.build_s:8.3f} {r.solve_s:8.3f} {ratio:7.2f} {r.segments:5d} "
+            f"{r.map_s:6.3f}"
         )
 
 

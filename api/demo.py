@@ -12,6 +12,7 @@ from geodata.export import export_all
 from geodata.overview import draw_overview
 from planner.engine import plan
 from planner.examples import DEFAULT, path_of
+from planner.exports.write import write_all
 from planner.io import load_scenario
 
 # A second view of the network: the Moldova-Ukraine corridor around Transnistria.
@@ -23,10 +24,8 @@ def run_demo(output: Path, console: Console) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     scenario = load_scenario(path_of(DEFAULT))
     result = plan(scenario, geo)
-    plan_path = output / "plan.json"
-    tmp = plan_path.with_name(".plan.json.tmp")
-    tmp.write_text(result.to_json(), encoding="utf-8")
-    tmp.replace(plan_path)
+    written = write_all(result, geo, output)
+    plan_path = written["plan.json"]
 
     from api.cli import print_summary
 
@@ -57,5 +56,6 @@ def run_demo(output: Path, console: Console) -> Path:
         f"{len(geo.network.edges)} edges, {len(geo.restricted)} restricted areas "
         f"-> {layers[0].parent}/"
     )
-    console.print(f"map:      {png}")
+    console.print(f"outputs:  {', '.join(str(p) for p in written.values())}")
+    console.print(f"overview: {png}")
     return plan_path

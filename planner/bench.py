@@ -13,7 +13,9 @@ from typing import Any
 from geodata import RouteRequest, best_routes
 from geodata.layers import Geodata
 from planner.blocks import all_blocks
+from planner.engine import plan
 from planner.examples import DEFAULT, path_of
+from planner.exports.map import render_map
 from planner.io import load_scenario, parse_scenario
 from planner.resolve import resolve_scenario
 from planner.solve import solve
@@ -38,6 +40,8 @@ class Result:
     bound: float | None
     build_s: float
     solve_s: float
+    segments: int = 0
+    map_s: float = 0.0
 
 
 def generated(
@@ -98,7 +102,14 @@ def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
     )
     elapsed = time.perf_counter() - t
     route = problem.routes[0]
+    # The map of the same plan, timed on its own (the planning above is not counted).
+    result = plan(scenario, geo)
+    t = time.perf_counter()
+    render_map(result, geo)
+    map_s = time.perf_counter() - t
     return Result(
+        segments=len(result.segments),
+        map_s=map_s,
         name=name,
         countries=len(route.countries),
         km=route.length_km,

@@ -31,6 +31,7 @@ from planner.plan import (
     Plan,
     PlanRoute,
     PlanSegment,
+    PlanTeam,
     SolverInfo,
 )
 from planner.problem import Problem, RouteOption, Segment, Spot
@@ -231,6 +232,25 @@ def _alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
     ]
 
 
+def _teams(problem: Problem) -> list[PlanTeam]:
+    return [
+        PlanTeam(
+            id=t.id,
+            agency=t.agency,
+            country=t.country,
+            capabilities=sorted(t.capabilities),
+            base=PlacePoint(
+                id=t.id + "-base",
+                name=t.base_name,
+                lat=t.base_lat,
+                lon=t.base_lon,
+                country=t.country,
+            ),
+        )
+        for t in problem.teams
+    ]
+
+
 def _kpis(problem: Problem, blocks: list[Block], handovers: int) -> Kpis:
     return Kpis(
         handovers=handovers,
@@ -321,6 +341,7 @@ def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None
         kpis=_kpis(problem, solution.blocks, len(handovers)),
         solver=solver_info,
         alternatives=_alternatives(resolved, solution.route),
+        teams=_teams(problem),
     )
     violations = check(scenario, result, geo)
     if violations:

@@ -129,6 +129,14 @@ class SolverInfo(Out):
     candidate_blocks: int = Field(default=0, description="Team-stretch choices in the model")
 
 
+class PlanTeam(Out):
+    id: str
+    agency: str
+    country: str = Field(description="ISO3 of the team's agency")
+    capabilities: list[str]
+    base: PlacePoint = Field(description="Where the team starts from")
+
+
 class Alternative(Out):
     countries: list[str]
     crossings: list[str]
@@ -151,6 +159,7 @@ class Plan(Out):
     kpis: Kpis = Field(default_factory=Kpis)
     solver: SolverInfo = Field(default_factory=SolverInfo)
     alternatives: list[Alternative] = Field(default_factory=list)
+    teams: list[PlanTeam] = Field(default_factory=list, description="The scenario's teams")
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -110,6 +110,8 @@ class TeamSpec:
     min_rest: int
     reach: Mapping[tuple[int, int], int]
     base_name: str = ""
+    base_lat: float = 0.0
+    base_lon: float = 0.0
 
 
 @dataclass(frozen=True)

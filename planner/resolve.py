@@ -336,6 +336,8 @@ def _teams(
                 min_rest=round(team.min_rest_hours * 60),
                 reach=reach,
                 base_name=snapped.place.name,
+                base_lat=snapped.place.lat,
+                base_lon=snapped.place.lon,
             )
         )
     return tuple(out)

@@ -1,0 +1,145 @@
+"""The briefing: the operation order a coordinator hands out, as a printable HTML page."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from jinja2 import Environment, select_autoescape
+from shapely.geometry import Point
+
+from geodata.layers import Geodata
+from geodata.projection import point_to_geom_km
+from planner.exports.geometry import route_line
+from planner.plan import Assignment, Plan
+
+NEAR_RESTRICTED_KM = 50.0
+
+
+@dataclass(frozen=True)
+class Contingency:
+    country: str
+    place: str
+    agency: str
+    note: str
+
+
+def contingencies(plan: Plan, geo: Geodata) -> list[Contingency]:
+    """Where to interdict if surveillance is lost: the last place before each border, inside
+    cooperating territory, and before any area without a cooperating authority near the route."""
+    out: list[Contingency] = []
+    watching = {a.segment: a.agency for a in plan.assignments}
+    for i, seg in enumerate(plan.segments):
+        nxt = plan.segments[i + 1] if i + 1 < len(plan.segments) else None
+        if nxt is None or nxt.countries != seg.countries:
+            out.append(
+                Contingency(
+                    country=seg.country,
+                    place=seg.from_.name,
+                    agency=watching.get(seg.id, "-"),
+                    note="last point before the border" if nxt else "last point before delivery",
+                )
+            )
+    line = route_line(plan)
+    if line is not None:
+        for key, shape in geo.restricted_shapes.items():
+            area = geo.restricted[key]
+            if not area.active or line.distance(shape) * 111 > NEAR_RESTRICTED_KM:
+                continue
+            # The route point nearest the area: interdict before it, inside cooperating ground.
+            best = min(
+                plan.segments,
+                key=lambda s: point_to_geom_km(Point(s.from_.lon, s.from_.lat), shape),
+            )
+            out.append(
+                Contingency(
+                    country=best.country,
+                    place=best.from_.name,
+                    agency=watching.get(best.id, "-"),
+                    note=f"mandatory interdiction before {area.name} ({area.wording})",
+                )
+            )
+    return out
+
+
+def tasks(plan: Plan) -> list[tuple[str, list[Assignment]]]:
+    by_team: dict[str, list[Assignment]] = defaultdict(list)
+    for a in plan.assignments:
+        by_team[a.team].append(a)
+    return sorted(
+        ((t, sorted(v, key=lambda a: a.expected_start)) for t, v in by_team.items()),
+        key=lambda x: x[1][0].expected_start,
+    )
+
+
+TEMPLATE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>{{ op.handling_code }} · Briefing · {{ op.name }}</title>
+<style>
+ body{font:13px/1.4 sans-serif;margin:24px;color:#111}
+ .code{position:sticky;top:0;background:#111;color:#fff;padding:6px 12px;font-weight:bold}
+ h1{font-size:20px} h2{font-size:15px;border-bottom:1px solid #999;margin-top:22px}
+ table{border-collapse:collapse;width:100%} td,th{border:1px solid #bbb;padding:3px 6px;
+ text-align:left;vertical-align:top} th{background:#eee} .late{color:#b00;font-weight:bold}
+ @media print{.code{position:static}}
+</style></head><body>
+<div class="code">HANDLING CODE {{ op.handling_code }} · {{ op.name }} ({{ op.id }})</div>
+<h1>Operation order: {{ op.name }}</h1>
+<p>Status <b>{{ plan.status }}</b>. Consignment: {{ op.consignment }} ({{ op.delivery }} delivery).
+Departure {{ op.departure.strftime('%Y-%m-%d %H:%M UTC') }}. Plan made
+{{ op.planned_at.strftime('%Y-%m-%d %H:%M UTC') }}.</p>
+{% if plan.reasons %}<h2>Why there is no plan</h2><ul>
+{% for r in plan.reasons %}<li>{{ r.message }} <small>[{{ r.code }}: {{ r.subject }}]</small></li>{% endfor %}
+</ul>{% endif %}
+<h2>Route</h2>
+<p>{{ plan.route.countries|join(' → ') }}: {{ '%.0f'|format(plan.route.length_km) }} km,
+about {{ '%.1f'|format(plan.route.hours) }} h. Crossings:
+{% for c in plan.route.crossings %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>
+<h2>Authorisations to request</h2>
+<table><tr><th>State</th><th>Authority</th><th>Delivery</th><th>Request by (UTC)</th></tr>
+{% for a in plan.authorisations %}<tr><td>{{ a.country }}</td><td>{{ a.authority }}</td>
+<td>{{ a.delivery }}</td><td {% if a.too_late %}class="late"{% endif %}>
+{{ a.request_by.strftime('%Y-%m-%d %H:%M') }}{% if a.too_late %} — already too late{% endif %}</td></tr>
+{% endfor %}</table>
+<h2>Handovers</h2>
+<table><tr><th>#</th><th>Kind</th><th>Place</th><th>Both present (local)</th><th>UTC</th>
+<th>From</th><th>To</th></tr>
+{% for h in plan.handovers %}<tr><td>{{ loop.index }}</td><td>{{ h.kind }}</td>
+<td>{{ h.place.name }}</td><td>{{ h.start_local }} – {{ h.end_local }}</td>
+<td>{{ h.start.strftime('%d %b %H:%M') }} – {{ h.end.strftime('%H:%M') }}</td>
+<td>{{ h.from_team }} ({{ h.from_agency }})</td><td>{{ h.to_team }} ({{ h.to_agency }})</td></tr>
+{% endfor %}</table>
+<h2>Team tasks, in time order</h2>
+<table><tr><th>Team</th><th>Agency</th><th>Duty</th><th>Segments</th><th>Expected (UTC)</th>
+<th>Ready from – needed until (UTC)</th></tr>
+{% for team, items in tasks %}<tr><td>{{ team }}</td><td>{{ items[0].agency }}</td>
+<td>{{ items|map(attribute='duty')|select|unique|join(', ') or 'on board / remote' }}</td>
+<td>{% for a in items %}{{ seg[a.segment].from_.name }} → {{ seg[a.segment].to.name }}{% if a.foreign %} (foreign observation){% endif %}{% if a.remote %} (remote tracking){% endif %}<br>{% endfor %}</td>
+<td>{% for a in items %}{{ a.expected_start.strftime('%d %b %H:%M') }} – {{ a.expected_end.strftime('%d %b %H:%M') }}<br>{% endfor %}</td>
+<td>{% for a in items %}{{ a.start.strftime('%d %b %H:%M') }} – {{ a.end.strftime('%d %b %H:%M') }}<br>{% endfor %}</td></tr>
+{% endfor %}</table>
+<h2>Contingencies: where to interdict if surveillance is lost</h2>
+<table><tr><th>State</th><th>Interdiction point</th><th>Agency</th><th>Note</th></tr>
+{% for c in contingencies %}<tr><td>{{ c.country }}</td><td>{{ c.place }}</td><td>{{ c.agency }}</td>
+<td>{{ c.note }}</td></tr>{% endfor %}</table>
+<h2>Key figures</h2>
+<p>Handovers {{ plan.kpis.handovers }} · team-hours {{ '%.1f'|format(plan.kpis.team_hours) }} ·
+longest follow {{ '%.1f'|format(plan.kpis.longest_follow_hours) }} h · coverage
+{{ '%.0f'|format(plan.kpis.coverage * 100) }} % · objective {{ plan.solver.objective }}
+(bound {{ plan.solver.bound }}) · {{ plan.solver.version }}, seed {{ plan.solver.seed }},
+{{ plan.solver.workers }} worker(s).</p>
+<div class="code">HANDLING CODE {{ op.handling_code }}</div>
+</body></html>
+"""
+
+_ENV = Environment(autoescape=select_autoescape(default=True))
+
+
+def render_briefing(plan: Plan, geo: Geodata) -> str:
+    return _ENV.from_string(TEMPLATE).render(
+        plan=plan,
+        op=plan.operation,
+        tasks=tasks(plan),
+        contingencies=contingencies(plan, geo),
+        seg={s.id: s for s in plan.segments},
+    )

@@ -1,0 +1,71 @@
+"""Geometry of a plan: the route line cut into its segments, positions along it in time."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import cast
+
+from shapely import ops
+from shapely.geometry import LineString, Point
+
+from planner.plan import Plan, PlanSegment
+
+Coords = list[tuple[float, float]]
+
+
+def coords_of(geometry: dict[str, object]) -> Coords:
+    """The [lon, lat] pairs of a GeoJSON LineString held as a plain dict."""
+    raw = cast(list[list[float]], geometry.get("coordinates") or [])
+    return [(float(x), float(y)) for x, y, *_ in raw]
+
+
+def route_line(plan: Plan) -> LineString | None:
+    coords = coords_of(plan.route.geometry)
+    return LineString(coords) if len(coords) > 1 else None
+
+
+def segment_lines(plan: Plan) -> dict[str, Coords]:
+    """Each segment's part of the route line (lon, lat), found by projecting its ends."""
+    line = route_line(plan)
+    out: dict[str, Coords] = {}
+    if line is None:
+        return out
+    pos = 0.0
+    for seg in plan.segments:
+        a = max(pos, line.project(Point(seg.from_.lon, seg.from_.lat)))
+        b = max(a, line.project(Point(seg.to.lon, seg.to.lat)))
+        piece = ops.substring(line, a, b)
+        coords = (
+            list(piece.coords)
+            if isinstance(piece, LineString)
+            else [(seg.from_.lon, seg.from_.lat)] * 2
+        )
+        out[seg.id] = [(round(x, 5), round(y, 5)) for x, y in coords]
+        pos = b
+    return out
+
+
+def track(plan: Plan) -> list[tuple[datetime, float, float]]:
+    """(expected time, lon, lat) of the consignment at each segment boundary and along it."""
+    lines = segment_lines(plan)
+    out: list[tuple[datetime, float, float]] = []
+    for seg in plan.segments:
+        coords = lines.get(seg.id) or [(seg.from_.lon, seg.from_.lat), (seg.to.lon, seg.to.lat)]
+        out += _along(seg, coords)
+    return out
+
+
+def _along(seg: PlanSegment, coords: Coords) -> list[tuple[datetime, float, float]]:
+    line = LineString(coords) if len(coords) > 1 else None
+    start, end = seg.nominal_start, seg.nominal_end
+    if line is None or line.length == 0:
+        return [(start, coords[0][0], coords[0][1]), (end, coords[-1][0], coords[-1][1])]
+    total = line.length
+    out = []
+    done = 0.0
+    prev = coords[0]
+    for pt in coords:
+        done += LineString([prev, pt]).length if pt != prev else 0.0
+        out.append((start + (end - start) * (done / total), pt[0], pt[1]))
+        prev = pt
+    return out

@@ -1,0 +1,288 @@
+"""The coordinator's map (folium): offline, no tiles, everything a briefing room needs at a glance.
+
+Layers: countries (base, no tiles), areas without a cooperating authority, the route coloured by
+the agency watching each stretch, handover points with their windows (local time and UTC) and
+teams, team bases and their first moves, alternative routes (off by default). Controls: layer
+control, fullscreen, a metric scale, a legend, the handling code and operation name always
+visible, and a time slider that moves the consignment along its expected timeline.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from datetime import datetime
+from typing import Any
+
+import folium
+from branca.element import Element, MacroElement
+from folium.plugins import Fullscreen
+from jinja2 import Template
+from shapely.geometry import box, mapping
+
+from geodata.layers import Geodata
+from planner.exports.geometry import coords_of, route_line, segment_lines, track
+from planner.exports.offline import make_offline
+from planner.plan import Plan
+
+PALETTE = [
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#9467bd",
+    "#ff7f0e",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+]
+
+
+def agency_colours(plan: Plan) -> dict[str, str]:
+    agencies = list(dict.fromkeys(a.agency for a in plan.assignments))
+    return {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(agencies)}
+
+
+def _esc(text: object) -> str:
+    return html.escape(str(text))
+
+
+def _fmt(t: datetime) -> str:
+    return t.strftime("%Y-%m-%d %H:%M UTC")
+
+
+class _Slider(MacroElement):
+    """A range input that moves a marker along the consignment's expected track."""
+
+    _template = Template("""
+{% macro script(this, kwargs) %}
+(function () {
+  var map = {{ this._parent.get_name() }};
+  var track = {{ this.track }};
+  var marker = L.circleMarker([track[0][1], track[0][2]], {radius: 9, color: '#000',
+      weight: 2, fillColor: '#ffd700', fillOpacity: 1}).addTo(map);
+  marker.bindTooltip('consignment (expected position)');
+  var Ctl = L.Control.extend({
+    onAdd: function () {
+      var div = L.DomUtil.create('div', 'cdplan-slider');
+      div.innerHTML = '<label>Consignment, expected: <span id="cdplan-time"></span></label>' +
+        '<input id="cdplan-range" type="range" min="0" max="1000" value="0" style="width:100%">';
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    }
+  });
+  map.addControl(new Ctl({position: 'bottomleft'}));
+  var t0 = track[0][0], t1 = track[track.length - 1][0];
+  function place(v) {
+    var t = t0 + (t1 - t0) * v / 1000, i = 1;
+    while (i < track.length - 1 && track[i][0] < t) { i++; }
+    var a = track[i - 1], b = track[i];
+    var f = b[0] > a[0] ? Math.min(1, Math.max(0, (t - a[0]) / (b[0] - a[0]))) : 1;
+    marker.setLatLng([a[1] + (b[1] - a[1]) * f, a[2] + (b[2] - a[2]) * f]);
+    document.getElementById('cdplan-time').textContent =
+      new Date(t).toISOString().slice(0, 16).replace('T', ' ') + ' UTC';
+    window.cdplanMarker = marker;
+  }
+  var input = document.getElementById('cdplan-range');
+  input.addEventListener('input', function () { place(+input.value); });
+  place(0);
+})();
+{% endmacro %}
+""")
+
+    def __init__(self, points: list[tuple[datetime, float, float]]) -> None:
+        super().__init__()
+        self._name = "CdplanSlider"
+        self.track = json.dumps([[int(t.timestamp() * 1000), lat, lon] for t, lon, lat in points])
+
+
+class _Scale(MacroElement):
+    _template = Template("""
+{% macro script(this, kwargs) %}
+L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent.get_name() }});
+{% endmacro %}
+""")
+
+
+def _panel(plan: Plan, colours: dict[str, str]) -> str:
+    op = plan.operation
+    rows = "".join(
+        f'<div><span style="display:inline-block;width:22px;height:5px;background:{c};'
+        f'margin-right:6px;vertical-align:middle"></span>{_esc(a)}</div>'
+        for a, c in colours.items()
+    )
+    return f"""
+<div id="cdplan-banner" style="position:fixed;top:10px;left:50%;transform:translateX(-50%);
+ z-index:1000;background:#111;color:#fff;padding:6px 14px;border-radius:4px;
+ font:bold 14px sans-serif">{_esc(op.handling_code)} &middot; {_esc(op.name)} ({_esc(op.id)})
+ &middot; {_esc(plan.status)}</div>
+<div id="cdplan-legend" style="position:fixed;bottom:30px;right:10px;z-index:1000;background:#fff;
+ padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:280px">
+ <b>Handling code {_esc(op.handling_code)}</b><br><b>Watching agency</b>{rows}
+ <div style="margin-top:4px"><span style="color:#000">&#9679;</span> handover (border / port /
+ relief)</div><div><span style="color:#555">&#9675;</span> team base, dashed: first move</div>
+ <div><span style="background:#c0392b;opacity:.5">&nbsp;&nbsp;&nbsp;</span> no cooperating
+ authority</div><div><span style="color:#ffd700">&#9679;</span> consignment (time slider)</div>
+</div>
+<style>.cdplan-slider{{background:#fff;padding:6px 8px;border:1px solid #999;border-radius:4px;
+ width:320px;font:12px sans-serif}}</style>
+"""
+
+
+def render_map(plan: Plan, geo: Geodata) -> str:
+    """The map as one self-contained, offline HTML page."""
+    line = route_line(plan)
+    bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
+    view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
+    m = folium.Map(
+        tiles=None, control_scale=False, zoom_control=True, prefer_canvas=True, max_zoom=18
+    )
+    root: Any = m.get_root()
+    root.header.add_child(Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
+
+    base = folium.FeatureGroup(name="Countries", overlay=False, control=False)
+    feats = []
+    for iso3, shape in sorted(geo.country_shapes.items()):
+        part = shape.intersection(view).simplify(0.01, preserve_topology=True)
+        if part.is_empty:
+            continue
+        facts = geo.countries[iso3]
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(part),
+                "properties": {"name": facts.name, "iso3": iso3},
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=lambda f: {
+            "fillColor": "#f3efe2",
+            "color": "#888",
+            "weight": 0.8,
+            "fillOpacity": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(base)
+    base.add_to(m)
+
+    restricted = folium.FeatureGroup(name="No cooperating authority")
+    for key, shape in sorted(geo.restricted_shapes.items()):
+        area = geo.restricted[key]
+        if not area.active or not shape.intersects(view):
+            continue
+        folium.GeoJson(
+            mapping(shape.intersection(view).simplify(0.005)),
+            style_function=lambda f: {
+                "fillColor": "#c0392b",
+                "color": "#922b21",
+                "weight": 1,
+                "fillOpacity": 0.35,
+            },
+            tooltip=f"{area.name}: {area.wording}",
+        ).add_to(restricted)
+    restricted.add_to(m)
+
+    alternatives = folium.FeatureGroup(name="Alternative routes", show=False)
+    for alt in plan.alternatives:
+        if alt.chosen:
+            continue
+        coords = coords_of(alt.geometry)
+        if len(coords) > 1:
+            folium.PolyLine(
+                [(y, x) for x, y in coords],
+                color="#555",
+                weight=3,
+                dash_array="6 6",
+                tooltip=f"alternative: {' > '.join(alt.countries)}, "
+                f"{alt.length_km:.0f} km, {alt.hours:.1f} h",
+            ).add_to(alternatives)
+    alternatives.add_to(m)
+
+    colours = agency_colours(plan)
+    watch = folium.FeatureGroup(name="Route by watching agency")
+    lines = segment_lines(plan)
+    by_seg: dict[str, list[str]] = {}
+    for a in plan.assignments:
+        by_seg.setdefault(a.segment, []).append(a.team)
+    agency_of_seg = {a.segment: a.agency for a in plan.assignments}
+    for seg in plan.segments:
+        seg_coords = lines.get(seg.id)
+        if not seg_coords:
+            continue
+        colour = colours.get(agency_of_seg.get(seg.id, ""), "#000")
+        tip = (
+            f"{seg.id} {seg.mode}: {seg.from_.name} to {seg.to.name}, {seg.km:.0f} km; "
+            f"teams {', '.join(by_seg.get(seg.id, [])) or 'none'}; "
+            f"window {seg.start_local} to {seg.end_local}"
+        )
+        folium.PolyLine(
+            [(y, x) for x, y in seg_coords],
+            color=colour,
+            weight=6,
+            opacity=0.9,
+            dash_array="8 6" if seg.mode == "ferry" else None,
+            tooltip=_esc(tip),
+        ).add_to(watch)
+    watch.add_to(m)
+
+    points = folium.FeatureGroup(name="Handovers")
+    for h in plan.handovers:
+        popup = (
+            f"<b>{_esc(h.kind)} handover</b><br>{_esc(h.place.name)}<br>"
+            f"{_esc(h.from_team)} ({_esc(h.from_agency)}) &rarr; {_esc(h.to_team)} "
+            f"({_esc(h.to_agency)})<br>both present {_esc(h.start_local)} to "
+            f"{_esc(h.end_local)}<br>({_fmt(h.start)} to {_fmt(h.end)})<br>"
+            f"passage between {_fmt(h.earliest)} and {_fmt(h.latest)}"
+        )
+        folium.CircleMarker(
+            (h.place.lat, h.place.lon),
+            radius=7,
+            color="#000",
+            weight=2,
+            fill=True,
+            fill_color="#fff",
+            fill_opacity=1,
+            popup=folium.Popup(popup, max_width=320),
+            tooltip=_esc(f"{h.kind}: {h.place.name}"),
+        ).add_to(points)
+    points.add_to(m)
+
+    bases = folium.FeatureGroup(name="Team bases and first moves")
+    first_post: dict[str, tuple[float, float]] = {}
+    seg_by_id = {s.id: s for s in plan.segments}
+    for a in sorted(plan.assignments, key=lambda a: a.start):
+        if a.team not in first_post and a.segment in seg_by_id:
+            s = seg_by_id[a.segment]
+            first_post[a.team] = (s.from_.lat, s.from_.lon)
+    for t in plan.teams:
+        colour = colours.get(t.agency, "#555")
+        folium.CircleMarker(
+            (t.base.lat, t.base.lon),
+            radius=4,
+            color=colour,
+            fill=True,
+            fill_opacity=0.6,
+            tooltip=_esc(f"{t.id} ({t.agency}), base {t.base.name}"),
+        ).add_to(bases)
+        if t.id in first_post:
+            folium.PolyLine(
+                [(t.base.lat, t.base.lon), first_post[t.id]],
+                color=colour,
+                weight=1.5,
+                dash_array="4 4",
+                tooltip=_esc(f"{t.id}: first move"),
+            ).add_to(bases)
+    bases.add_to(m)
+
+    pts = track(plan)
+    if pts:
+        _Slider(pts).add_to(m)
+    _Scale().add_to(m)
+    Fullscreen(position="topleft").add_to(m)
+    folium.LayerControl(collapsed=False).add_to(m)
+    root.html.add_child(Element(_panel(plan, colours)))
+    m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return make_offline(m.get_root().render())

@@ -1,0 +1,92 @@
+"""The timeline: a Gantt of team assignments per agency and country, with the handovers and the
+consignment's ETA windows, written with the plotly.js bundled in the plotly wheel (no CDN)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from planner.exports.map import agency_colours
+from planner.plan import Plan
+
+
+def render_timeline(plan: Plan) -> str:
+    """The timeline as one self-contained HTML page."""
+    colours = agency_colours(plan)
+    teams = {t.id: t for t in plan.teams}
+    rows: list[str] = []
+    fig = go.Figure()
+    # ETA windows of the consignment: one bar per segment (earliest entry to latest exit).
+    for seg in plan.segments:
+        label = "consignment (ETA window)"
+        fig.add_trace(
+            go.Bar(
+                base=[seg.start],
+                x=[(seg.end - seg.start).total_seconds() * 1000],
+                y=[label],
+                orientation="h",
+                marker_color="#dddddd",
+                marker_line_color="#999",
+                marker_line_width=1,
+                showlegend=False,
+                hovertext=f"{seg.id} {seg.mode}: {seg.from_.name} to {seg.to.name}<br>"
+                f"window {seg.start_local} to {seg.end_local}<br>expected "
+                f"{seg.nominal_start:%d %b %H:%M} to {seg.nominal_end:%d %b %H:%M} UTC",
+                hoverinfo="text",
+            )
+        )
+        rows.append(label)
+    shown: set[str] = set()
+    for a in sorted(
+        plan.assignments,
+        key=lambda a: (teams[a.team].country if a.team in teams else "", a.agency, a.team),
+    ):
+        country = teams[a.team].country if a.team in teams else ""
+        label = f"{country} · {a.agency} · {a.team}"
+        fig.add_trace(
+            go.Bar(
+                base=[a.expected_start],
+                y=[label],
+                orientation="h",
+                x=[(a.expected_end - a.expected_start).total_seconds() * 1000],
+                marker_color=colours.get(a.agency, "#555"),
+                name=a.agency,
+                legendgroup=a.agency,
+                showlegend=a.agency not in shown,
+                hovertext=f"{a.team} ({a.agency}) on {a.segment}<br>expected "
+                f"{a.expected_start:%d %b %H:%M} to {a.expected_end:%d %b %H:%M} UTC<br>"
+                f"ready {a.start:%d %b %H:%M}, needed until {a.end:%d %b %H:%M} UTC"
+                + (f"<br>duty {a.duty}" if a.duty else "")
+                + (" · remote" if a.remote else ""),
+                hoverinfo="text",
+            )
+        )
+        shown.add(a.agency)
+        rows.append(label)
+    for h in plan.handovers:
+        fig.add_trace(
+            go.Scatter(
+                x=[h.end],
+                y=[
+                    f"{teams[h.to_team].country if h.to_team in teams else ''} · "
+                    f"{h.to_agency} · {h.to_team}"
+                ],
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": "#000"},
+                name="handover",
+                legendgroup="handover",
+                showlegend=h is plan.handovers[0],
+                hovertext=f"{h.kind} handover at {h.place.name}: {h.from_team} to {h.to_team}<br>"
+                f"{h.start_local} to {h.end_local}",
+                hoverinfo="text",
+            )
+        )
+    op = plan.operation
+    fig.update_layout(
+        title=f"{op.handling_code} · {op.name} ({op.id}) · {plan.status} · times UTC",
+        barmode="overlay",
+        xaxis={"type": "date", "title": "UTC"},
+        yaxis={"categoryorder": "array", "categoryarray": list(dict.fromkeys(rows))[::-1]},
+        height=max(400, 28 * len(set(rows)) + 160),
+        margin={"l": 260},
+    )
+    return str(fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False}))

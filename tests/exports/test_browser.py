@@ -1,0 +1,95 @@
+"""The map and the timeline in a real browser (Debian chromium), from disk, with every request
+that leaves the page aborted and counted: none may happen, and no console error."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        pytest.fail("Debian chromium is missing on CI: .ci/run installs it", pytrace=False)
+    pytest.skip(
+        "Debian chromium is not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import Page, Route, sync_playwright  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def _open(browser: Any, path: Path) -> tuple[Page, list[str], list[str]]:
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    external: list[str] = []
+    errors: list[str] = []
+
+    def route(r: Route) -> None:
+        url = r.request.url
+        local = url.startswith(("data:", "blob:", "about:")) or url.startswith("file:///")
+        if local:
+            r.continue_()
+        else:  # includes file://host/... that a protocol-relative link becomes on disk
+            external.append(url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    page.wait_for_timeout(800)
+    return page, external, errors
+
+
+def test_map_offline_and_time_slider_moves_the_consignment(
+    browser: Any, outputs: Path, tmp_path: Path
+) -> None:
+    copy = tmp_path / "map.html"
+    shutil.copy(outputs / "map.html", copy)
+    page, external, errors = _open(browser, copy)
+    assert external == []
+    assert errors == []
+    assert page.locator("#cdplan-banner").inner_text().startswith("H2")
+    assert page.locator(".leaflet-control-layers").count() == 1
+    assert page.locator(".leaflet-control-scale").count() == 1
+    assert page.locator("#cdplan-legend").is_visible()
+    before = page.evaluate("window.cdplanMarker.getLatLng()")
+    page.evaluate(
+        "var i = document.getElementById('cdplan-range'); i.value = 600;"
+        "i.dispatchEvent(new Event('input'))"
+    )
+    after = page.evaluate("window.cdplanMarker.getLatLng()")
+    assert (before["lat"], before["lng"]) != (after["lat"], after["lng"])
+    assert "UTC" in page.locator("#cdplan-time").inner_text()
+    page.close()
+
+
+def test_timeline_offline(browser: Any, outputs: Path) -> None:
+    page, external, errors = _open(browser, outputs / "timeline.html")
+    assert external == []
+    assert errors == []
+    assert page.locator(".plotly").count() >= 1
+    page.close()

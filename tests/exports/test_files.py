@@ -1,0 +1,77 @@
+"""The briefing, GeoJSON and KML: contents a coordinator relies on."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from geodata import Geodata
+from planner.exports.map import render_map
+from planner.exports.offline import LOCAL, OfflineAssetError, make_offline
+from planner.plan import Plan
+
+
+def test_briefing_names_every_team_and_handover_place(outputs: Path, demo_plan: Plan) -> None:
+    text = html.unescape((outputs / "briefing.html").read_text())
+    for a in demo_plan.assignments:
+        assert a.team in text
+    for h in demo_plan.handovers:
+        assert h.place.name in text
+        assert h.start_local in text
+    for auth in demo_plan.authorisations:
+        assert auth.authority in text
+    assert text.count("HANDLING CODE H2") == 2
+    assert "Contingencies" in text
+
+
+def test_geojson_holds_route_segments_and_handovers(outputs: Path, demo_plan: Plan) -> None:
+    doc = json.loads((outputs / "plan.geojson").read_text())
+    kinds = [f["properties"]["kind"] for f in doc["features"]]
+    assert kinds.count("route") == 1
+    assert kinds.count("segment") == len(demo_plan.segments)
+    assert kinds.count("handover") == len(demo_plan.handovers)
+    route = next(f for f in doc["features"] if f["properties"]["kind"] == "route")
+    assert route["geometry"]["type"] == "LineString" and len(route["geometry"]["coordinates"]) > 10
+    seg = next(f for f in doc["features"] if f["properties"]["kind"] == "segment")
+    assert seg["properties"]["teams"] and seg["properties"]["agencies"]
+    assert all(f["properties"]["handling_code"] == "H2" for f in doc["features"])
+
+
+def test_kml_parses_with_route_and_timed_handovers(outputs: Path, demo_plan: Plan) -> None:
+    root = ET.fromstring((outputs / "plan.kml").read_text())
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    placemarks = root.findall(".//k:Placemark", ns)
+    points = [p for p in placemarks if p.find(".//k:Point", ns) is not None]
+    assert len(points) == len(demo_plan.handovers)
+    assert all(p.find(".//k:TimeSpan/k:begin", ns) is not None for p in points)
+    lines = root.findall(".//k:LineString", ns)
+    assert len(lines) == 1 + len(demo_plan.segments)
+
+
+def test_pages_carry_no_remote_reference(outputs: Path) -> None:
+    for name in ("map.html", "timeline.html", "briefing.html"):
+        page = (outputs / name).read_text()
+        tags = re.findall(r"<(?:script|link|img)[^>]+(?:src|href)=[\"']([^\"']+)", page)
+        assert not [t for t in tags if "//" in t], name
+
+
+def test_offline_rewrite_fails_closed() -> None:
+    with pytest.raises(OfflineAssetError, match="no local copy"):
+        make_offline('<script src="https://cdn.example.org/x.js"></script>')
+    with pytest.raises(OfflineAssetError, match="remote reference"):
+        make_offline('<img src="//tiles.example.org/1/2/3.png">')
+    page = make_offline(f'<script src="{next(iter(LOCAL))}"></script>')
+    assert "<script>" in page and "http" not in page[:40]
+
+
+def test_map_is_deterministic_and_shows_the_handling_code(demo_plan: Plan, geo: Geodata) -> None:
+    a = render_map(demo_plan, geo)
+    b = render_map(demo_plan, geo)
+    strip = re.compile(r"[0-9a-f]{32}")  # folium's random element ids
+    assert strip.sub("", a) == strip.sub("", b)
+    assert "H2 &middot; Operation Aurora" in a
