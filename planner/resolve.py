@@ -180,20 +180,8 @@ def _candidates(scenario: Scenario, geo: Geodata) -> list[Route]:
 
 
 def _route_option(scenario: Scenario, geo: Geodata, route: Route, index: int) -> RouteOption:
-    origin = Spot(
-        id=route.origin.id,
-        name=route.origin.name,
-        lat=route.origin.lat,
-        lon=route.origin.lon,
-        country=route.origin.country,
-    )
-    destination = Spot(
-        id=route.destination.id,
-        name=route.destination.name,
-        lat=route.destination.lat,
-        lon=route.destination.lon,
-        country=route.destination.country,
-    )
+    origin = Spot(**route.origin.model_dump())
+    destination = Spot(**route.destination.model_dump())
     items = seg.atoms(geo, route, origin, destination)
     for i, stop in enumerate(scenario.movement.stops):
         try:

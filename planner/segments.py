@@ -61,6 +61,18 @@ def spot_for(geo: Geodata, node_id: str, fallback: Spot | None = None) -> Spot:
     )
 
 
+def _point_spot(atom: Atom, lon_lat: tuple[float, float], km: float) -> Spot:
+    """A relief point between nodes, named by its distance from the atom's start."""
+    x, y = lon_lat
+    return Spot(
+        id=f"@{y:.5f},{x:.5f}",
+        name=f"{km:.0f} km past {atom.start.name}",
+        lat=round(y, 6),
+        lon=round(x, 6),
+        country=atom.country or "",
+    )
+
+
 def _split(atom: Atom, parts: int) -> list[Atom]:
     """Cut a land atom into ``parts`` equal pieces at interior points."""
     line = LineString(atom.coords)
@@ -70,17 +82,7 @@ def _split(atom: Atom, parts: int) -> list[Atom]:
         a, b = i / parts, (i + 1) / parts
         piece = ops.substring(line, a, b, normalized=True)
         coords = tuple(piece.coords) if isinstance(piece, LineString) else atom.coords
-        if i == parts - 1:
-            end = atom.end
-        else:
-            x, y = coords[-1]
-            end = Spot(
-                id=f"@{y:.5f},{x:.5f}",
-                name=f"{atom.km * b:.0f} km past {atom.start.name}",
-                lat=round(y, 6),
-                lon=round(x, 6),
-                country=atom.country or "",
-            )
+        end = atom.end if i == parts - 1 else _point_spot(atom, coords[-1], atom.km * b)
         out.append(
             replace(
                 atom,
@@ -104,14 +106,7 @@ def _split_at_km(atom: Atom, km: float) -> list[Atom]:
     frac = km / atom.km
     first = ops.substring(line, 0, frac, normalized=True)
     second = ops.substring(line, frac, 1, normalized=True)
-    x, y = first.coords[-1]
-    mid = Spot(
-        id=f"@{y:.5f},{x:.5f}",
-        name=f"{km:.0f} km past {atom.start.name}",
-        lat=round(y, 6),
-        lon=round(x, 6),
-        country=atom.country or "",
-    )
+    mid = _point_spot(atom, first.coords[-1], km)
     return [
         replace(
             atom,
