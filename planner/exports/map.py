@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -285,4 +286,18 @@ def render_map(plan: Plan, geo: Geodata) -> str:
     folium.LayerControl(collapsed=False).add_to(m)
     root.html.add_child(Element(_panel(plan, colours)))
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return make_offline(m.get_root().render())
+    return make_offline(_stable_ids(m.get_root().render()))
+
+
+def _stable_ids(page: str) -> str:
+    """folium names elements with random hex ids; number them instead, so the same plan gives
+    the same file, byte for byte."""
+    seen: dict[str, str] = {}
+
+    def repl(match: re.Match[str]) -> str:
+        return seen.setdefault(match.group(0), f"{len(seen) + 1:032x}")
+
+    return _HEX_ID.sub(repl, page)
+
+
+_HEX_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")

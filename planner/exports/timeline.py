@@ -89,4 +89,11 @@ def render_timeline(plan: Plan) -> str:
         height=max(400, 28 * len(set(rows)) + 160),
         margin={"l": 260},
     )
-    return str(fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False}))
+    return str(
+        fig.to_html(
+            include_plotlyjs=True,
+            full_html=True,
+            div_id="cdplan-timeline",
+            config={"displaylogo": False},
+        )
+    )
