@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from api.service_cli import audit_app, serve, users_app
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
@@ -27,6 +28,9 @@ app = typer.Typer(
 )
 geodata_app = typer.Typer(no_args_is_help=True, help="The region's geodata.")
 app.add_typer(geodata_app, name="geodata")
+app.add_typer(users_app, name="users")
+app.add_typer(audit_app, name="audit")
+app.command("serve")(serve)
 
 err = Console(stderr=True)
 out = Console()

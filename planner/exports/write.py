@@ -24,25 +24,34 @@ def write_atomic(path: Path, text: str) -> None:
     tmp.replace(path)
 
 
+# name -> (media type, renderer). The API serves the same renderings the CLI writes.
+OUTPUTS: dict[str, tuple[str, Callable[[Plan, Geodata], str]]] = {
+    "plan.json": ("application/json", lambda plan, _geo: plan.to_json()),
+    "briefing.html": ("text/html; charset=utf-8", render_briefing),
+    "plan.geojson": ("application/geo+json", lambda plan, _geo: dumps(plan_geojson(plan))),
+    "plan.kml": ("application/vnd.google-earth.kml+xml", lambda plan, _geo: plan_kml(plan)),
+    "timeline.html": ("text/html; charset=utf-8", lambda plan, _geo: render_timeline(plan)),
+    "map.html": ("text/html; charset=utf-8", render_map),
+}
+
+
+def render_all(plan: Plan, geo: Geodata) -> dict[str, str]:
+    """Every output as text; one that cannot be made offline is left out, with a log line."""
+    rendered: dict[str, str] = {}
+    for name, (_media, render) in OUTPUTS.items():
+        try:
+            rendered[name] = render(plan, geo)
+        except OfflineAssetError as exc:
+            # Never hand out a map that would reach out to the network; say why instead.
+            log.error("%s not rendered: %s", name, exc)
+    return rendered
+
+
 def write_all(plan: Plan, geo: Geodata, directory: Path) -> dict[str, Path]:
     """plan.json, map.html, timeline.html, briefing.html, plan.geojson, plan.kml."""
     directory.mkdir(parents=True, exist_ok=True)
-    outputs: dict[str, Callable[[], str]] = {
-        "plan.json": plan.to_json,
-        "briefing.html": lambda: render_briefing(plan, geo),
-        "plan.geojson": lambda: dumps(plan_geojson(plan)),
-        "plan.kml": lambda: plan_kml(plan),
-        "timeline.html": lambda: render_timeline(plan),
-        "map.html": lambda: render_map(plan, geo),
-    }
     written: dict[str, Path] = {}
-    for name, render in outputs.items():
-        try:
-            text = render()
-        except OfflineAssetError as exc:
-            # Never write a map that would reach out to the network; say why instead.
-            log.error("%s not written: %s", name, exc)
-            continue
+    for name, text in render_all(plan, geo).items():
         write_atomic(directory / name, text)
         written[name] = directory / name
     return written

@@ -1,0 +1,102 @@
+"""The app factory: ``create_app(settings)`` wires the store, the supervisor, the gate and routes.
+
+Layers, outermost first: body cap (413 before anything reads the body) -> gate (token, role
+policy, rate limits, one audit row per request) -> FastAPI (routes, errors as JSON).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+from pydantic import TypeAdapter
+
+from api import errors
+from api.deps import Services
+from api.gate import Gate
+from api.limits import BodyLimit
+from api.routes import admin, events, misc, outputs, plans, sharing
+from api.settings import Settings, load_settings
+from api.store.database import Database
+from api.supervisor import Supervisor
+from planner.scenario import Scenario
+
+log = logging.getLogger("cdplan.api")
+VERSION = "1.0.0"
+
+
+def _input_schemas() -> dict[str, Any]:
+    """Scenario and Event as OpenAPI components (bodies are parsed by the domain, strictly)."""
+    from planner.events import Event
+
+    out: dict[str, Any] = {}
+    ref = "#/components/schemas/{model}"
+    for name, schema in (
+        ("Scenario", Scenario.model_json_schema(by_alias=True, ref_template=ref)),
+        ("Event", TypeAdapter(Event).json_schema(by_alias=True, ref_template=ref)),
+    ):
+        out.update(schema.pop("$defs", {}))
+        out[name] = schema
+    return out
+
+
+def create_app(settings: Settings | None = None, *, supervise: bool = True) -> FastAPI:
+    settings = settings or load_settings()
+    db = Database(settings.database_url, busy_seconds=settings.db_busy_seconds)
+    supervisor = Supervisor(db, settings) if supervise else None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if supervisor is not None:
+            supervisor.start()
+        try:
+            yield
+        finally:
+            if supervisor is not None:
+                supervisor.stop()
+            db.dispose()
+
+    app = FastAPI(
+        title="cdplan",
+        version=VERSION,
+        description="Planning engine for cross-border controlled deliveries (SPEC §6).",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
+    errors.install(app)
+    for module in (plans, outputs, events, sharing, misc, admin):
+        app.include_router(module.router)
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            for name, body in _input_schemas().items():
+                if name in components and components[name] != body:
+                    raise RuntimeError(f"OpenAPI component {name} defined twice")
+                components[name] = body
+            schema["components"]["securitySchemes"] = {
+                "bearer": {"type": "http", "scheme": "bearer"}
+            }
+            schema["security"] = [{"bearer": []}]
+            schema["paths"]["/healthz"]["get"]["security"] = []
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+    app.add_middleware(Gate, router=app.router, db=db, settings=settings)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app
+
+
+def app_from_env() -> FastAPI:
+    """For ``uvicorn --factory api.app:app_from_env``."""
+    return create_app(load_settings())

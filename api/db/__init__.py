@@ -1,0 +1,1 @@
+"""Persistence: tables, engine set-up and migrations. Routes never write SQL; the store does."""

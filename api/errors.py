@@ -1,0 +1,92 @@
+"""Errors as JSON naming the field and the rule, never echoing what was submitted."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException
+
+from api.deps import ApiError
+from api.store.database import StoreError
+
+log = logging.getLogger("cdplan.api")
+
+# Which rules a 4xx can carry, for the OpenAPI description of each route.
+COMMON = {
+    401: "No valid bearer token",
+    403: "Your role may not do this",
+    404: "No such plan (or not yours: the answer is the same)",
+    413: "Body larger than the limit",
+    422: "Invalid input: each error names the field and the rule",
+    429: "Rate limit; see Retry-After",
+    503: "Database busy or queue full; see Retry-After",
+}
+
+
+def body(
+    code: str, message: str, field: str = "", errors: list[dict[str, str]] | None = None
+) -> dict[str, object]:
+    return {"error": {"code": code, "message": message, "field": field, "errors": errors or []}}
+
+
+def _json(
+    status: int, content: dict[str, object], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        content, status_code=status, headers={"cache-control": "no-store", **(headers or {})}
+    )
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api(_: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, body(exc.code, exc.message, exc.field, exc.errors), exc.headers)
+
+    @app.exception_handler(StoreError)
+    async def _store(_: Request, exc: StoreError) -> JSONResponse:
+        headers = {"retry-after": "30"} if exc.status == 503 else None
+        return _json(exc.status, body(exc.code, exc.message, exc.field), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [
+            {
+                "loc": ".".join(str(p) for p in err.get("loc", ())),
+                "msg": str(err.get("msg", "invalid")),
+                "fix": "see the API schema for this field",
+            }
+            for err in exc.errors()
+        ]
+        return _json(
+            422,
+            body(
+                "invalid_request",
+                "the request is not valid",
+                errors[0]["loc"] if errors else "",
+                errors,
+            ),
+        )
+
+    @app.exception_handler(HTTPException)
+    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+        headers = dict(exc.headers or {})
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _json(exc.status_code, body(code, str(exc.detail)), headers)
+
+    @app.exception_handler(OperationalError)
+    async def _db(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc.orig).__name__)
+        return _json(
+            503, body("database_busy", "the database is busy; retry"), {"retry-after": "5"}
+        )
+
+    @app.exception_handler(Exception)
+    async def _crash(request: Request, exc: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return _json(
+            500, body("internal_error", "internal error; the request id is in X-Request-ID")
+        )

@@ -1,0 +1,195 @@
+"""The gate: authentication, function-level authorization, rate limits and the audit row.
+
+It wraps every request (inside the body cap). Each route is named by its action, and the gate
+allows an action only to the roles ``api.security.POLICY`` lists: a route without a policy is
+denied to everyone. Exactly one audit row is written per request, allowed or denied, and it is
+committed before the response starts: if it cannot be written the client gets 503, not data.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import anyio
+from starlette.routing import Match, Router
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from api.db import audit
+from api.limits import RateLimiter, error_body, send_json
+from api.security import POLICY, PUBLIC_PATHS, Principal, allowed
+from api.settings import Settings
+from api.store.database import Database
+from api.store.users import authenticate
+
+log = logging.getLogger("cdplan.gate")
+SUBMISSIONS = frozenset({"plans.submit", "plans.event"})
+
+
+def outcome_of(status: int) -> str:
+    if status < 400:
+        return "allowed"
+    if status in (401, 403, 404):
+        return "denied"
+    if status >= 500:
+        return "error"
+    return "rejected"
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, router: Router, db: Database, settings: Settings) -> None:
+        self.app = app
+        self.router = router
+        self.db = db
+        self.requests = RateLimiter(settings.requests_per_minute)
+        self.submissions = RateLimiter(settings.submissions_per_minute)
+        self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
+
+    def _action(self, scope: Scope) -> str:
+        for route in self.router.routes:
+            match, _ = route.matches(scope)
+            if match is not Match.NONE:
+                return str(getattr(route, "name", "unknown"))
+        return "unknown"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            await self.app(scope, receive, send)
+            return
+        client = scope.get("client")
+        entry = audit.AuditEntry(
+            request_id=str(uuid.uuid4()),
+            action=self._action(scope),
+            method=scope["method"],
+            path=scope["path"],
+            client=client[0] if client else None,
+        )
+        state = scope.setdefault("state", {})
+        state["audit"] = entry
+        headers = {"x-request-id": entry.request_id}
+        principal = await self._principal(scope)
+        if principal is None:
+            wait = self.failed_auth.hit(entry.client or "?")
+            if wait:
+                await self._refuse(
+                    send,
+                    entry,
+                    429,
+                    "too_many_failures",
+                    "too many rejected tokens",
+                    {"retry-after": str(wait), **headers},
+                )
+                return
+            await self._refuse(
+                send,
+                entry,
+                401,
+                "unauthenticated",
+                "a valid bearer token is required",
+                {"www-authenticate": "Bearer", **headers},
+            )
+            return
+        entry.user_id, entry.user_name = principal.id, principal.name
+        entry.agency, entry.role = principal.agency, principal.role.value
+        state["principal"] = principal
+        wait = self.requests.hit(principal.id)
+        if not wait and entry.action in SUBMISSIONS and scope["method"] == "POST":
+            wait = self.submissions.hit(principal.id)
+        if wait:
+            await self._refuse(
+                send,
+                entry,
+                429,
+                "rate_limited",
+                "too many requests; see Retry-After",
+                {"retry-after": str(wait), **headers},
+            )
+            return
+        if entry.action != "unknown" and not allowed(entry.action, principal.role):
+            await self._refuse(
+                send,
+                entry,
+                403,
+                "forbidden",
+                f"the {principal.role.value} role may not do {entry.action}",
+                headers,
+            )
+            return
+        await self.app(scope, receive, self._audited(send, entry))
+
+    async def _principal(self, scope: Scope) -> Principal | None:
+        for name, value in scope.get("headers", []):
+            if name == b"authorization":
+                scheme, _, token = value.decode("latin-1").partition(" ")
+                if scheme.lower() != "bearer":
+                    return None
+                return await anyio.to_thread.run_sync(authenticate, self.db, token.strip())
+        return None
+
+    async def _refuse(
+        self,
+        send: Send,
+        entry: audit.AuditEntry,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str],
+    ) -> None:
+        entry.status_code = status
+        entry.outcome = outcome_of(status)
+        if not await self._write(entry):
+            status, code, message = 503, "audit_unavailable", "the audit log cannot be written"
+            headers = {"retry-after": "5"}
+        await send_json(
+            send,
+            status,
+            error_body(code, message, "Authorization" if status == 401 else ""),
+            headers,
+        )
+
+    def _audited(self, send: Send, entry: audit.AuditEntry) -> Send:
+        blocked = False
+
+        async def wrapped(message: Message) -> None:
+            nonlocal blocked
+            if blocked:
+                return
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+                entry.status_code = status
+                entry.outcome = outcome_of(status)
+                if not await self._write(entry):
+                    blocked = True
+                    await send_json(
+                        send,
+                        503,
+                        error_body("audit_unavailable", "the audit log cannot be written"),
+                        {"retry-after": "5"},
+                    )
+                    return
+                message = dict(message)
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (b"x-request-id", entry.request_id.encode()),
+                ]
+            await send(message)
+
+        return wrapped
+
+    async def _write(self, entry: audit.AuditEntry) -> bool:
+        if entry.written:
+            return True
+        try:
+            await anyio.to_thread.run_sync(self._append, entry)
+        except Exception:
+            log.exception("audit write failed for request %s", entry.request_id)
+            return False
+        return True
+
+    def _append(self, entry: audit.AuditEntry) -> None:
+        with self.db.begin() as s:
+            audit.append(s, entry)
+        entry.written = True
+
+
+__all__ = ["POLICY", "Gate"]

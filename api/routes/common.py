@@ -1,0 +1,70 @@
+"""Helpers shared by the plan routes: reading JSON bodies, paging, plan status documents."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+
+from api.deps import ApiError
+from api.errors import COMMON
+from api.schemas import ErrorOut, JobError, PlanStatus, links
+from api.store import plans
+
+MAX_PAGE = 100
+
+
+def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers a route can give (auth ones always)."""
+    wanted = sorted({401, 403, 429, 503, *codes})
+    return {c: {"model": ErrorOut, "description": COMMON.get(c, "Error")} for c in wanted}
+
+
+async def json_body(request: Request) -> tuple[Any, str]:
+    """The parsed body and a hash of its canonical form (for Idempotency-Key)."""
+    ctype = request.headers.get("content-type", "")
+    if ctype.split(";")[0].strip().lower() != "application/json":
+        raise ApiError(415, "unsupported_media_type", "send application/json", "Content-Type")
+    raw = await request.body()
+    try:
+        data = json.loads(raw)
+    except (ValueError, UnicodeDecodeError):
+        raise ApiError(422, "json_invalid", "the body is not valid JSON", "body") from None
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return data, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def job_error(v: plans.VersionInfo) -> JobError | None:
+    if v.error_code is None:
+        return None
+    return JobError(code=v.error_code, message=v.error_message or "")
+
+
+def status_document(
+    info: plans.PlanInfo, latest: plans.VersionInfo, done: plans.VersionInfo | None
+) -> Response:
+    """The plan status with the plan spliced in as stored (no re-validation of a large plan)."""
+    doc = PlanStatus(
+        id=info.id,
+        version=latest.number,
+        status=latest.status,
+        handling_code=info.handling_code,
+        agency=info.agency,
+        exercise=info.exercise,
+        operation=info.operation_id,
+        created_at=info.created_at,
+        error=job_error(latest),
+        plan_version=done.number if done else None,
+        links=links(info.id),
+    )
+    text = doc.model_dump_json(exclude={"plan"})
+    if done is not None and done.plan_json is not None:
+        text = text[:-1] + ',"plan":' + done.plan_json + "}"
+    return Response(text, media_type="application/json", headers=marked(info.handling_code))
+
+
+def marked(handling_code: str) -> dict[str, str]:
+    return {"x-handling-code": handling_code, "cache-control": "no-store"}

@@ -1,0 +1,88 @@
+"""The plan's outputs: map, timeline, briefing (HTML), GeoJSON and KML, as the worker rendered them.
+
+HTML is served with a Content-Security-Policy that forbids every remote load: the pages are
+self-contained, and if a future plugin tried to reach a CDN or a tile server the browser would
+refuse. The handling code travels in the page itself and in a header.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from api.deps import ApiError, CtxDep
+from api.routes.common import marked, responses
+from api.store import plans
+
+router = APIRouter(prefix="/v1/plans", tags=["outputs"])
+
+CSP = (
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
+    "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; "
+    "form-action 'none'; frame-ancestors 'none'"
+)
+KINDS = {
+    "map": ("map.html", "text/html", "The offline map (self-contained HTML)"),
+    "timeline": ("timeline.html", "text/html", "The timeline (self-contained HTML)"),
+    "briefing": ("briefing.html", "text/html", "The briefing (HTML)"),
+    "geojson": ("plan.geojson", "application/geo+json", "Route, segments, handovers as GeoJSON"),
+    "kml": ("plan.kml", "application/vnd.google-earth.kml+xml", "The plan as KML"),
+}
+
+
+def _serve(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Response:
+    info = ctx.plan(plan_id, "plans.output")
+    name, media, _ = KINDS[kind]
+    v = plans.version(ctx.db, info.id, version) if version else plans.latest_done(ctx.db, info.id)
+    if v is None or v.status != "done":
+        raise ApiError(409, "plan_not_ready", "no version of this plan is done yet", "plan_id")
+    found = plans.artifact(ctx.db, info.id, v.number, name)
+    if found is None:
+        raise ApiError(
+            409, "output_missing", f"the {kind} of this version could not be made", "plan_id"
+        )
+    media_type, content = found
+    headers = {
+        **marked(info.handling_code),
+        "x-plan-version": str(v.number),
+        "x-content-type-options": "nosniff",
+        "content-security-policy": CSP,
+        "referrer-policy": "no-referrer",
+    }
+    if not media.startswith("text/html"):
+        ext = name.rsplit(".", 1)[1]
+        headers["content-disposition"] = f'attachment; filename="plan-{info.id}-v{v.number}.{ext}"'
+    return Response(content, media_type=media_type, headers=headers)
+
+
+def _route(kind: str) -> None:
+    _, media, description = KINDS[kind]
+
+    def serve(
+        ctx: CtxDep,
+        plan_id: str,
+        version: Annotated[
+            int | None, Query(ge=1, le=10_000, description="A given version")
+        ] = None,
+    ) -> Response:
+        return _serve(ctx, plan_id, kind, version)
+
+    router.add_api_route(
+        f"/{{plan_id}}/{kind}",
+        serve,
+        methods=["GET"],
+        name="plans.output",
+        summary=description,
+        response_class=Response,
+        responses={
+            200: {"content": {media: {"schema": {"type": "string"}}}, "description": description},
+            **responses(404, 409, 422),
+        },
+        operation_id=f"plans_{kind}",
+    )
+
+
+for _kind in KINDS:
+    _route(_kind)

@@ -1,0 +1,184 @@
+"""Submitting plans, reading their status, listing, versions, cancelling."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
+
+from api.deps import ApiError, CtxDep
+from api.routes.common import MAX_PAGE, job_error, json_body, marked, responses, status_document
+from api.schemas import Accepted, PlanList, PlanStatus, PlanSummary, VersionList, VersionOut, links
+from api.store import plans
+from planner.io import ScenarioError, parse_scenario
+
+router = APIRouter(prefix="/v1/plans", tags=["plans"])
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
+SCENARIO_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}},
+    }
+}
+
+
+@router.post(
+    "",
+    name="plans.submit",
+    status_code=202,
+    response_model=Accepted,
+    responses=responses(409, 413, 415, 422),
+    openapi_extra=SCENARIO_BODY,
+    summary="Submit a scenario; answered once the job is stored",
+)
+async def submit(
+    request: Request,
+    ctx: CtxDep,
+    idempotency_key: Annotated[
+        str | None,
+        Header(max_length=128, description="Same key and body give the same plan (24 h)"),
+    ] = None,
+) -> JSONResponse:
+    data, body_hash = await json_body(request)
+    if idempotency_key is not None and not IDEMPOTENCY_KEY.match(idempotency_key):
+        raise ApiError(
+            422, "idempotency_key_format", "use 1-128 visible ASCII characters", "Idempotency-Key"
+        )
+    try:
+        scenario = parse_scenario(data)
+    except ScenarioError as exc:
+        raise ApiError(
+            422,
+            "scenario_invalid",
+            "the scenario is not valid",
+            exc.errors[0]["loc"],
+            errors=exc.errors,
+        ) from None
+    settings = ctx.services.settings
+    deadline = scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
+    result = await run_in_threadpool(
+        plans.submit,
+        ctx.db,
+        ctx.principal,
+        scenario_json=scenario.model_dump_json(by_alias=True, exclude_none=True),
+        operation_id=scenario.operation.id,
+        handling_code=scenario.operation.handling_code.value,
+        deadline_seconds=deadline,
+        idempotency=None if idempotency_key is None else (idempotency_key, body_hash),
+        entry=ctx.entry,
+        max_queued=settings.max_queued_per_agency,
+    )
+    out = Accepted(
+        id=result.plan.id,
+        version=result.version.number,
+        status=result.version.status,
+        handling_code=result.plan.handling_code,
+        links=links(result.plan.id),
+    )
+    headers = {**marked(result.plan.handling_code), "location": f"/v1/plans/{result.plan.id}"}
+    return JSONResponse(out.model_dump(mode="json"), status_code=202, headers=headers)
+
+
+@router.get("", name="plans.list", response_model=PlanList, responses=responses(422))
+def list_plans(
+    ctx: CtxDep,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description="Page size")] = 20,
+    offset: Annotated[int, Query(ge=0, le=100_000, description="Items to skip")] = 0,
+) -> PlanList:
+    items = plans.list_plans(ctx.db, ctx.principal, limit, offset)
+    return PlanList(
+        items=[
+            PlanSummary(
+                id=p.id,
+                version=p.latest_version,
+                handling_code=p.handling_code,
+                agency=p.agency,
+                operation=p.operation_id,
+                created_at=p.created_at,
+                owner=p.owner,
+            )
+            for p in items
+        ],
+        limit=limit,
+        offset=offset,
+    )
+
+
+@router.get(
+    "/{plan_id}",
+    name="plans.read",
+    responses={200: {"model": PlanStatus}, **responses(404, 422)},
+    response_class=Response,
+    summary="Job status and, once done, the plan",
+)
+def read(
+    ctx: CtxDep,
+    plan_id: str,
+    version: Annotated[int | None, Query(ge=1, le=10_000, description="A given version")] = None,
+) -> Response:
+    info = ctx.plan(plan_id, "plans.read")
+    number = version or info.latest_version
+    latest = plans.version(ctx.db, info.id, number)
+    if latest is None:
+        raise ApiError(404, "version_not_found", "no such version", "version")
+    done = (
+        latest
+        if latest.status == "done"
+        else (None if version else plans.latest_done(ctx.db, info.id))
+    )
+    return status_document(info, latest, done)
+
+
+@router.delete(
+    "/{plan_id}",
+    name="plans.cancel",
+    responses={200: {"model": PlanStatus}, **responses(404, 409)},
+    response_class=Response,
+    summary="Cancel the running or queued version; waits until its worker has stopped",
+)
+def cancel(ctx: CtxDep, plan_id: str) -> Response:
+    info = ctx.plan(plan_id, "plans.cancel")
+    number = info.latest_version
+    status = plans.request_cancel(ctx.db, info.id, number)
+    if status in plans.TERMINAL and status != "cancelled":
+        raise ApiError(409, "already_finished", f"version {number} is already {status}", "plan_id")
+    deadline = time.monotonic() + ctx.services.settings.cancel_wait_seconds
+    current = plans.version(ctx.db, info.id, number)
+    while (
+        current is not None and current.status not in plans.TERMINAL and time.monotonic() < deadline
+    ):
+        time.sleep(0.1)
+        current = plans.version(ctx.db, info.id, number)
+    assert current is not None
+    return status_document(info, current, plans.latest_done(ctx.db, info.id))
+
+
+@router.get(
+    "/{plan_id}/versions",
+    name="plans.versions",
+    response_model=VersionList,
+    responses=responses(404),
+)
+def list_versions(ctx: CtxDep, plan_id: str) -> JSONResponse:
+    import json
+
+    info = ctx.plan(plan_id, "plans.versions")
+    items = [
+        VersionOut(
+            number=v.number,
+            status=v.status,
+            plan_status=v.plan_status,
+            attempts=v.attempt,
+            event=None if v.event_json is None else json.loads(v.event_json),
+            created_at=v.created_at,
+            finished_at=v.finished_at,
+            error=job_error(v),
+        )
+        for v in plans.versions(ctx.db, info.id)
+    ]
+    out = VersionList(id=info.id, handling_code=info.handling_code, items=items)
+    return JSONResponse(out.model_dump(mode="json"), headers=marked(info.handling_code))

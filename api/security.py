@@ -1,0 +1,78 @@
+"""Who may do what: roles, the principal of a request, tokens, and the policy table.
+
+Deny by default: an action missing from ``POLICY`` is allowed to nobody, and a test walks the
+app's routes to make sure every one names an action here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    planner = "planner"
+    coordinator = "coordinator"
+    trainer = "trainer"
+    admin = "admin"
+    auditor = "auditor"
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated user of a request."""
+
+    id: str
+    name: str
+    role: Role
+    agency: str
+
+    @property
+    def exercise(self) -> bool:
+        """Trainers live in the exercise namespace and never see operational plans."""
+        return self.role is Role.trainer
+
+
+P, C, T, A, U = Role.planner, Role.coordinator, Role.trainer, Role.admin, Role.auditor
+
+POLICY: dict[str, frozenset[Role]] = {
+    "plans.submit": frozenset({P, T}),
+    "plans.list": frozenset({P, C, T}),
+    "plans.read": frozenset({P, C, T}),
+    "plans.output": frozenset({P, C, T}),
+    "plans.versions": frozenset({P, C, T}),
+    "plans.cancel": frozenset({P, T}),
+    "plans.event": frozenset({P, T}),
+    "plans.grants.read": frozenset({P}),
+    "plans.grants.write": frozenset({P}),
+    "plans.access": frozenset({P}),
+    "scenarios.validate": frozenset({P, C, T}),
+    "geodata.read": frozenset({P, C, T, A}),
+    "admin.users.read": frozenset({A}),
+    "admin.users.write": frozenset({A}),
+    "admin.queue": frozenset({A}),
+    "audit.read": frozenset({U}),
+    "audit.verify": frozenset({U}),
+}
+
+# Actions that change a plan: only its owner agency may do them, never a granted reader.
+OWNER_ONLY = frozenset(
+    {"plans.cancel", "plans.event", "plans.grants.read", "plans.grants.write", "plans.access"}
+)
+
+PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json"})
+
+
+def allowed(action: str, role: Role) -> bool:
+    return role in POLICY.get(action, frozenset())
+
+
+def new_token() -> str:
+    """256 random bits; only the SHA-256 is stored, so a database leak gives no usable token."""
+    return "cdp_" + secrets.token_urlsafe(32)
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()

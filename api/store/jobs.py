@@ -1,0 +1,176 @@
+"""The job side of versions: claim with a lease, renew, and finish exactly once.
+
+Every write a worker or the supervisor makes is fenced by ``status='running' AND attempt=n``: once
+a job has been re-queued and claimed again, the earlier attempt's writes match no row and are
+dropped, so a worker that outlived its supervisor can never write a second plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from api.db.clock import utcnow
+from api.db.tables import Artifact, PlanDoc, Version
+from api.store.database import Database
+
+
+@dataclass(frozen=True)
+class Claim:
+    plan_id: str
+    number: int
+    attempt: int
+    deadline_seconds: float
+
+
+def _rows(result: object) -> int:
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)
+
+
+def _fence(claim: Claim):  # type: ignore[no-untyped-def]
+    return (
+        (Version.plan_id == claim.plan_id)
+        & (Version.number == claim.number)
+        & (Version.status == "running")
+        & (Version.attempt == claim.attempt)
+    )
+
+
+def claim_next(db: Database, lease_seconds: float, max_attempts: int) -> Claim | None:
+    """Take the oldest queued job, or one whose lease ran out (its supervisor died)."""
+    now = utcnow()
+    with db.begin() as s:
+        query = (
+            select(Version)
+            .where(
+                or_(
+                    Version.status == "queued",
+                    (Version.status == "running") & (Version.lease_expires_at < now),
+                )
+            )
+            .order_by(Version.created_at, Version.plan_id, Version.number)
+            .limit(1)
+        )
+        if db.dialect == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        v = s.scalar(query)
+        if v is None:
+            return None
+        if v.cancel_requested:
+            _finish(s, v, "cancelled", "cancelled", "cancelled while its worker was gone")
+            return None
+        if v.attempt >= max_attempts:
+            _finish(
+                s, v, "failed", "worker_crashed", f"the worker stopped {v.attempt} times; gave up"
+            )
+            return None
+        v.status = "running"
+        v.attempt += 1
+        v.lease_expires_at = now + timedelta(seconds=lease_seconds)
+        v.started_at = now
+        return Claim(v.plan_id, v.number, v.attempt, v.deadline_seconds)
+
+
+def _finish(s: Session, v: Version, status: str, code: str | None, message: str | None) -> None:
+    v.status, v.error_code, v.error_message = status, code, message
+    v.finished_at, v.lease_expires_at = utcnow(), None
+
+
+def renew(db: Database, claim: Claim, lease_seconds: float) -> tuple[bool, bool]:
+    """Extend the lease; returns (still ours, cancel requested)."""
+    with db.begin() as s:
+        v = s.scalar(select(Version).where(_fence(claim)))
+        if v is None:
+            return False, False
+        v.lease_expires_at = utcnow() + timedelta(seconds=lease_seconds)
+        return True, v.cancel_requested
+
+
+def load(db: Database, claim: Claim) -> tuple[str, str | None, str | None]:
+    """(scenario JSON, event JSON, base plan JSON for an event version)."""
+    with db.begin() as s:
+        v = s.get(Version, (claim.plan_id, claim.number))
+        assert v is not None
+        base = None
+        if v.event_json is not None:
+            base = s.scalar(
+                select(Version.plan_json).where(
+                    Version.plan_id == claim.plan_id, Version.number == claim.number - 1
+                )
+            )
+        return v.scenario_json, v.event_json, base
+
+
+def complete(
+    db: Database,
+    claim: Claim,
+    *,
+    plan_json: str,
+    plan_status: str,
+    artifacts: dict[str, tuple[str, bytes]],
+    scenario_json: str | None = None,
+) -> bool:
+    """Store the plan and its outputs; False (and nothing written) if the claim is stale."""
+    with db.begin() as s:
+        values: dict[str, object] = {
+            "status": "done",
+            "plan_json": plan_json,
+            "plan_status": plan_status,
+            "finished_at": utcnow(),
+            "lease_expires_at": None,
+        }
+        if scenario_json is not None:
+            values["scenario_json"] = scenario_json
+        if _rows(s.execute(update(Version).where(_fence(claim)).values(**values))) != 1:
+            return False
+        for kind, (media_type, content) in artifacts.items():
+            s.add(
+                Artifact(
+                    plan_id=claim.plan_id,
+                    number=claim.number,
+                    kind=kind,
+                    media_type=media_type,
+                    content=content,
+                )
+            )
+        return True
+
+
+def fail(db: Database, claim: Claim, code: str, message: str, status: str = "failed") -> bool:
+    with db.begin() as s:
+        result = s.execute(
+            update(Version)
+            .where(_fence(claim))
+            .values(
+                status=status,
+                error_code=code,
+                error_message=message,
+                finished_at=utcnow(),
+                lease_expires_at=None,
+            )
+        )
+        return _rows(result) == 1
+
+
+def release(db: Database, claim: Claim) -> bool:
+    """Put a job whose worker crashed back in the queue (its attempt count stays)."""
+    with db.begin() as s:
+        result = s.execute(
+            update(Version).where(_fence(claim)).values(status="queued", lease_expires_at=None)
+        )
+        return _rows(result) == 1
+
+
+def counts(db: Database) -> dict[str, int]:
+    with db.begin() as s:
+        rows = s.execute(select(Version.status, func.count()).group_by(Version.status)).all()
+        return {str(r[0]): int(r[1]) for r in rows}
+
+
+def agency_of(db: Database, plan_id: str) -> str | None:
+    with db.begin() as s:
+        return s.scalar(select(PlanDoc.agency).where(PlanDoc.id == plan_id))

@@ -1,0 +1,91 @@
+"""One solve in its own process: ``python -m api.worker PLAN_ID NUMBER ATTEMPT``.
+
+The supervisor starts it with an address-space limit and a parent-death signal, and kills it
+past its deadline. It reads its job, plans, renders every output, and writes them all in one
+transaction fenced by its attempt number. The exit code tells the supervisor what happened.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+
+from api.store import jobs
+from api.store.database import Database
+
+EXIT_OK = 0
+EXIT_CRASH = 1
+EXIT_MEMORY = 3
+EXIT_STALE = 4
+EXIT_BAD_INPUT = 5
+
+log = logging.getLogger("cdplan.worker")
+
+
+def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
+    from geodata import load
+    from planner.engine import plan as make_plan
+    from planner.exports.write import OUTPUTS, render_all
+    from planner.io import ScenarioError, parse_scenario
+    from planner.plan import Plan
+
+    scenario_json, event_json, base_json = jobs.load(db, claim)
+    if delay_seconds:
+        time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
+    geo = load()
+    try:
+        scenario = parse_scenario(json.loads(scenario_json))
+    except ScenarioError as exc:
+        jobs.fail(db, claim, "bad_input", str(exc))
+        return EXIT_BAD_INPUT
+    new_scenario_json = None
+    if event_json is None:
+        result = make_plan(scenario, geo)
+    else:
+        from planner.events import parse_event, replan
+
+        if base_json is None:
+            jobs.fail(db, claim, "no_base_plan", "the version this event refers to has no plan")
+            return EXIT_BAD_INPUT
+        try:
+            event = parse_event(json.loads(event_json))
+            new_scenario, result = replan(scenario, Plan.model_validate_json(base_json), event, geo)
+        except ScenarioError as exc:
+            jobs.fail(db, claim, "bad_event", str(exc))
+            return EXIT_BAD_INPUT
+        new_scenario_json = new_scenario.model_dump_json(by_alias=True, exclude_none=True)
+    artifacts = {
+        name: (OUTPUTS[name][0], text.encode("utf-8"))
+        for name, text in render_all(result, geo).items()
+    }
+    ok = jobs.complete(
+        db,
+        claim,
+        plan_json=result.to_json(),
+        plan_status=result.status,
+        artifacts=artifacts,
+        scenario_json=new_scenario_json,
+    )
+    return EXIT_OK if ok else EXIT_STALE
+
+
+def main(argv: list[str]) -> int:
+    logging.basicConfig(level=logging.WARNING, format="worker %(levelname)s %(message)s")
+    plan_id, number, attempt = argv[0], int(argv[1]), int(argv[2])
+    url = os.environ["CDPLAN_DATABASE_URL"]
+    delay = float(os.environ.get("CDPLAN_FAULT_DELAY_SECONDS") or 0)
+    db = Database(url, busy_seconds=30.0, migrate=False)
+    claim = jobs.Claim(plan_id, number, attempt, 0.0)
+    try:
+        return run(db, claim, delay)
+    except MemoryError:
+        return EXIT_MEMORY
+    finally:
+        db.dispose()
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
