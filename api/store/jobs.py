@@ -40,7 +40,9 @@ def _fence(claim: Claim):  # type: ignore[no-untyped-def]
     )
 
 
-def claim_next(db: Database, lease_seconds: float, max_attempts: int) -> Claim | None:
+def claim_next(
+    db: Database, lease_seconds: float, max_attempts: int, *, plan_id: str | None = None
+) -> Claim | None:
     """Take the oldest queued job, or one whose lease ran out (its supervisor died)."""
     now = utcnow()
     with db.begin() as s:
@@ -55,6 +57,8 @@ def claim_next(db: Database, lease_seconds: float, max_attempts: int) -> Claim |
             .order_by(Version.created_at, Version.plan_id, Version.number)
             .limit(1)
         )
+        if plan_id is not None:
+            query = query.where(Version.plan_id == plan_id)
         if db.dialect == "postgresql":
             query = query.with_for_update(skip_locked=True)
         v = s.scalar(query)
