@@ -13,6 +13,7 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
+from fastapi.routing import APIRoute
 from pydantic import TypeAdapter
 
 from api import errors
@@ -44,6 +45,45 @@ def _input_schemas() -> dict[str, Any]:
     return out
 
 
+def _operation_id(route: APIRoute) -> str:
+    if route.operation_id:
+        return route.operation_id
+    method = sorted(route.methods)[0].lower()
+    return f"{route.name.replace('.', '_')}_{method}"
+
+
+def _add_links(schema: dict[str, Any]) -> None:
+    """OpenAPI links from where plan ids appear to every operation that takes one, so clients
+    (and schemathesis' stateful phase) can follow them."""
+    targets: list[tuple[str, list[str]]] = []
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            names = [p["name"] for p in op.get("parameters", []) if p.get("in") == "path"]
+            if "plan_id" in names:
+                targets.append((op["operationId"], names))
+
+    def link(pointer: str, extra: dict[str, str] | None = None) -> dict[str, Any]:
+        out = {}
+        for op_id, names in targets:
+            params = {"plan_id": f"$response.body#{pointer}"}
+            params.update({k: v for k, v in (extra or {}).items() if k in names})
+            if set(params) == set(names):
+                out[op_id] = {"operationId": op_id, "parameters": params}
+        return out
+
+    sources = {
+        ("/v1/plans", "post", "202"): link("/id"),
+        ("/v1/plans", "get", "200"): link("/items/0/id"),
+        ("/v1/plans/{plan_id}/grants", "post", "201"): link(
+            "/id", {"agency": "$response.body#/items/0/agency"}
+        ),
+        ("/v1/plans/{plan_id}/events", "post", "202"): link("/id"),
+    }
+    for (path, method, status), links in sources.items():
+        response = schema["paths"][path][method]["responses"][status]
+        response["links"] = links
+
+
 def create_app(settings: Settings | None = None, *, supervise: bool = True) -> FastAPI:
     settings = settings or load_settings()
     db = Database(settings.database_url, busy_seconds=settings.db_busy_seconds)
@@ -67,11 +107,16 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        generate_unique_id_function=_operation_id,
     )
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)
+    routes: list[APIRoute] = []
     for module in (plans, outputs, events, sharing, misc, admin):
         app.include_router(module.router)
+        routes.extend(r for r in module.router.routes if isinstance(r, APIRoute))
+    # The flat route table the gate matches against (FastAPI nests included routers).
+    app.state.api_routes = routes
 
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
@@ -88,11 +133,12 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
             }
             schema["security"] = [{"bearer": []}]
             schema["paths"]["/healthz"]["get"]["security"] = []
+            _add_links(schema)
             app.openapi_schema = schema
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
-    app.add_middleware(Gate, router=app.router, db=db, settings=settings)
+    app.add_middleware(Gate, routes=routes, db=db, settings=settings)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
     return app
 

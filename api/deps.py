@@ -10,7 +10,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.db.audit import AuditEntry
-from api.security import OWNER_ONLY, Principal
+from api.security import OWNER_ONLY, Principal, allowed
 from api.settings import Settings
 from api.store import plans
 from api.store.database import Database
@@ -94,6 +94,11 @@ def get_ctx(request: Request) -> Ctx:
     principal = getattr(state, "principal", None)
     if principal is None:  # the gate lets no such request through; belt and braces
         raise ApiError(401, "unauthenticated", "a valid bearer token is required", "Authorization")
+    # The gate checked the role already; checked again on the route that really runs, so that a
+    # routing change can never bypass the policy table.
+    action = str(getattr(request.scope.get("route"), "name", ""))
+    if not allowed(action, principal.role):
+        raise ApiError(403, "forbidden", f"the {principal.role.value} role may not do {action}")
     return Ctx(principal=principal, entry=state.audit, services=request.app.state.services)
 
 

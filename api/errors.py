@@ -9,6 +9,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 from api.deps import ApiError
 from api.store.database import StoreError
@@ -39,6 +40,19 @@ def _json(
     return JSONResponse(
         content, status_code=status, headers={"cache-control": "no-store", **(headers or {})}
     )
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method the path takes (Starlette names only the first matching route's)."""
+    methods: set[str] = set()
+    for route in request.app.state.api_routes:
+        match, _ = route.matches({**request.scope, "method": "GET"})
+        path_ok = match is not Match.NONE
+        if not path_ok:
+            continue
+        for method in getattr(route, "methods", None) or ():
+            methods.add(method)
+    return sorted(methods)
 
 
 def install(app: FastAPI) -> None:
@@ -72,8 +86,13 @@ def install(app: FastAPI) -> None:
         )
 
     @app.exception_handler(HTTPException)
-    async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        headers = dict(exc.headers or {})
+    async def _http(request: Request, exc: HTTPException) -> JSONResponse:
+        headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
+        if exc.status_code == 400:
+            # FastAPI's answer to a body it cannot decode: a rule broken by the body, as 422.
+            return _json(422, body("json_invalid", "the body is not valid JSON", "body"))
+        if exc.status_code == 405:
+            headers["allow"] = ", ".join(_allowed_methods(request))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
         return _json(exc.status_code, body(code, str(exc.detail)), headers)
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 
 import anyio
-from starlette.routing import Match, Router
+from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.db import audit
@@ -37,19 +38,25 @@ def outcome_of(status: int) -> str:
 
 
 class Gate:
-    def __init__(self, app: ASGIApp, router: Router, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, app: ASGIApp, routes: Sequence[BaseRoute], db: Database, settings: Settings
+    ) -> None:
         self.app = app
-        self.router = router
+        self.routes = list(routes)
         self.db = db
         self.requests = RateLimiter(settings.requests_per_minute)
         self.submissions = RateLimiter(settings.submissions_per_minute)
         self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
 
     def _action(self, scope: Scope) -> str:
-        for route in self.router.routes:
+        """The action of the route this request reaches; "unknown" when none does (the router
+        then answers 404 or 405, still audited)."""
+        # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which
+        # has no name: the app hands us its flat table, else every action would be "unknown".
+        for route in self.routes:
             match, _ = route.matches(scope)
-            if match is not Match.NONE:
-                return str(getattr(route, "name", "unknown"))
+            if match is Match.FULL:
+                return str(getattr(route, "name", None) or "unknown")
         return "unknown"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -57,7 +57,7 @@ def add_user(ctx: CtxDep, body: UserIn) -> NewUserOut:
     return NewUserOut(id=p.id, name=p.name, role=p.role.value, agency=p.agency, token=new.token)
 
 
-@router.get("/v1/admin/queue", name="admin.queue", response_model=Queue)
+@router.get("/v1/admin/queue", name="admin.queue", response_model=Queue, responses=responses())
 def queue(ctx: CtxDep) -> Queue:
     sup = ctx.services.supervisor
     return Queue(counts=jobs.counts(ctx.db), running_here=len(sup.running) if sup else 0)
@@ -85,7 +85,9 @@ def read_audit(
     return AuditPage(items=items, limit=limit, after=after)
 
 
-@router.get("/v1/audit/verify", name="audit.verify", response_model=AuditVerdict)
+@router.get(
+    "/v1/audit/verify", name="audit.verify", response_model=AuditVerdict, responses=responses()
+)
 def verify_audit(ctx: CtxDep) -> AuditVerdict:
     with ctx.db.begin() as s:
         v = audit.verify(s)

@@ -9,10 +9,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from api.deps import CtxDep
+from api.deps import ApiError, CtxDep
 from api.routes.common import json_body, responses
 from api.routes.plans import SCENARIO_BODY
-from api.schemas import FieldError, Health, Validation
+from api.schemas import Health, Validation
 from planner.io import ScenarioError, parse_scenario
 
 router = APIRouter(tags=["reference"])
@@ -25,14 +25,20 @@ GEODATA_CACHE: dict[str, bytes] = {}
     response_model=Validation,
     responses=responses(413, 415, 422),
     openapi_extra=SCENARIO_BODY,
-    summary="The checks of `cdplan check`: valid, or each error with its field",
+    summary="The checks of `cdplan check`: 200 if valid, else 422 with each error and its field",
 )
 async def validate(request: Request, ctx: CtxDep) -> Validation:
     data, _ = await json_body(request)
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        return Validation(valid=False, errors=[FieldError(**e) for e in exc.errors])
+        raise ApiError(
+            422,
+            "scenario_invalid",
+            "the scenario is not valid",
+            exc.errors[0]["loc"],
+            errors=exc.errors,
+        ) from None
     return Validation(
         valid=True,
         errors=[],
