@@ -7,6 +7,7 @@ which knows nothing of the solver.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from datetime import datetime
@@ -39,6 +40,7 @@ from planner.reasons import PlanningError, Reason
 from planner.resolve import Resolved, request_by, resolve_scenario
 from planner.scenario import Scenario
 from planner.solve import ModelTooLargeError, Solution, Status, solve
+from planner.stability import previous_watchers
 
 log = logging.getLogger(__name__)
 
@@ -260,8 +262,18 @@ def _kpis(problem: Problem, blocks: list[Block], handovers: int) -> Kpis:
     )
 
 
-def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None = None) -> Plan:
-    """Plan a scenario. Always returns a plan with a status and, when it is not a plan, reasons."""
+def plan(
+    scenario: Scenario,
+    geo: Geodata | None = None,
+    *,
+    now: datetime | None = None,
+    previous: Plan | None = None,
+) -> Plan:
+    """Plan a scenario. Always returns a plan with a status and, when it is not a plan, reasons.
+
+    ``previous``: the version this one replaces after an event (planner.events); the objective
+    then prefers the teams it had on each stretch (``weights.stability``).
+    """
     geo = geo or load()
     planned_at = scenario.operation.planned_at or now or datetime.now(ZoneInfo("UTC"))
     info = _operation(scenario, planned_at.astimezone(ZoneInfo("UTC")))
@@ -282,6 +294,8 @@ def plan(scenario: Scenario, geo: Geodata | None = None, *, now: datetime | None
         )
         return Plan(operation=info, status=exc.status, reasons=exc.reasons, route=shown)
     problem = resolved.problem
+    if previous is not None:
+        problem = dataclasses.replace(problem, previous=previous_watchers(problem, previous))
     blocks = all_blocks(problem)
     s = scenario.solver
     try:

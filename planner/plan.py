@@ -160,6 +160,15 @@ class Plan(Out):
     solver: SolverInfo = Field(default_factory=SolverInfo)
     alternatives: list[Alternative] = Field(default_factory=list)
     teams: list[PlanTeam] = Field(default_factory=list, description="The scenario's teams")
+    history: list[Assignment] = Field(
+        default_factory=list,
+        description="Assignments of earlier versions that already took place before the last "
+        "event, UTC",
+    )
+    changes: list[str] = Field(
+        default_factory=list,
+        description="What the last event changed against the previous version, in plain words",
+    )
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 

@@ -130,6 +130,7 @@ class Weights:
     team_hours: float = 1.0
     exposure: float = 5.0
     foreign_observation: float = 20.0
+    stability: float = 5.0
 
 
 @dataclass(frozen=True)
@@ -144,6 +145,9 @@ class Problem:
     foreign: tuple[ForeignLimit, ...] = ()
     # Leap-frogging: a team drives this many times faster than the consignment along the route.
     car_speedup: float = 1.25
+    # Re-planning after an event: the teams the previous version had on each (route, segment)'s
+    # stretch (planner.stability); empty for a first plan.
+    previous: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
     def at(self, minutes: float) -> datetime:
         return self.t0 + timedelta(minutes=minutes)

@@ -393,6 +393,7 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
             team_hours=w.team_hours,
             exposure=w.exposure,
             foreign_observation=w.foreign_observation,
+            stability=w.stability,
         ),
         foreign=foreign,
         car_speedup=CAR_SPEEDUP,

@@ -219,6 +219,13 @@ class Weights(Model):
     foreign_observation: float = Field(
         default=20.0, ge=0, le=1000, description="Per hour of foreign observation"
     )
+    stability: float = Field(
+        default=5.0,
+        ge=0,
+        le=1000,
+        description="When re-planning after an event: per hour of watch by a team the previous "
+        "version did not have on that stretch (or on a stretch it did not go along)",
+    )
 
 
 class SolverSettings(Model):

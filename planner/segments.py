@@ -126,11 +126,25 @@ def _split_at_km(atom: Atom, km: float) -> list[Atom]:
     ]
 
 
+def _leg_end(
+    geo: Geodata, node_id: str, lon_lat: tuple[float, float], country: str | None, ends: list[Spot]
+) -> Spot:
+    """The spot at one end of a leg. A snapped place that is neither end of the route (a via
+    point given by coordinates, between two nodes) takes its position from the leg itself."""
+    known = next((e for e in ends if e.id == node_id), None)
+    if node_id in geo.network.nodes or known is not None:
+        return spot_for(geo, node_id, known)
+    x, y = lon_lat
+    return Spot(
+        id=node_id, name="via point", lat=round(y, 6), lon=round(x, 6), country=country or ""
+    )
+
+
 def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[Atom]:
     out: list[Atom] = []
     for leg in route.legs:
-        start = spot_for(geo, leg.from_node, origin if leg.from_node == origin.id else destination)
-        end = spot_for(geo, leg.to_node, destination if leg.to_node == destination.id else origin)
+        start = _leg_end(geo, leg.from_node, leg.coordinates[0], leg.country, [origin, destination])
+        end = _leg_end(geo, leg.to_node, leg.coordinates[-1], leg.country, [destination, origin])
         if leg.mode.value == "ferry":
             line = geo.ferries[leg.edge]
             out.append(
