@@ -48,7 +48,7 @@ def _input_schemas() -> dict[str, Any]:
 def _operation_id(route: APIRoute) -> str:
     if route.operation_id:
         return route.operation_id
-    method = sorted(route.methods)[0].lower()
+    method = sorted(route.methods or {"GET"})[0].lower()
     return f"{route.name.replace('.', '_')}_{method}"
 
 

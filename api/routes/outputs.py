@@ -77,7 +77,12 @@ def _route(kind: str) -> None:
         summary=description,
         response_class=Response,
         responses={
-            200: {"content": {media: {"schema": {"type": "string"}}}, "description": description},
+            200: {
+                "content": {
+                    media: {"schema": {"type": "object" if kind == "geojson" else "string"}}
+                },
+                "description": description,
+            },
             **responses(404, 409, 422),
         },
         operation_id=f"plans_{kind}",

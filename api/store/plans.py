@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import audit
-from api.db.clock import utcnow
+from api.db.clock import as_utc, utcnow
 from api.db.tables import Artifact, AuditRow, Grant, IdempotencyKey, PlanDoc, Version
 from api.security import Principal
 from api.store.database import BusyError, ConflictError, Database, UnprocessableError
@@ -59,7 +59,7 @@ def _plan_info(doc: PlanDoc, principal: Principal) -> PlanInfo:
         handling_code=doc.handling_code,
         exercise=doc.exercise,
         operation_id=doc.operation_id,
-        created_at=doc.created_at,
+        created_at=as_utc(doc.created_at),
         latest_version=doc.latest_version,
         owner=doc.agency == principal.agency,
     )
@@ -76,9 +76,9 @@ def _version_info(v: Version) -> VersionInfo:
         error_code=v.error_code,
         error_message=v.error_message,
         event_json=v.event_json,
-        created_at=v.created_at,
-        started_at=v.started_at,
-        finished_at=v.finished_at,
+        created_at=as_utc(v.created_at),
+        started_at=None if v.started_at is None else as_utc(v.started_at),
+        finished_at=None if v.finished_at is None else as_utc(v.finished_at),
     )
 
 

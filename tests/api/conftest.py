@@ -71,9 +71,7 @@ def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
         return
     if not _pg_up():
         if REQUIRE_PG:
-            pytest.fail(
-                f"PostgreSQL is required here (CDPLAN_REQUIRE_POSTGRES=1) but {PG_URL} does not answer"
-            )
+            pytest.fail(f"CDPLAN_REQUIRE_POSTGRES=1 but {PG_URL} does not answer")
         pytest.skip("no PostgreSQL server on 127.0.0.1:5432")
     name = f"cdplan_t_{uuid.uuid4().hex[:12]}"
     admin = _pg_admin()
