@@ -7,6 +7,7 @@ transaction fenced by its attempt number. The exit code tells the supervisor wha
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
@@ -57,6 +58,8 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
             jobs.fail(db, claim, "bad_event", str(exc))
             return EXIT_BAD_INPUT
         new_scenario_json = new_scenario.model_dump_json(by_alias=True, exclude_none=True)
+    # Trainers' plans are exercise data: every output says so, whatever the scenario claims.
+    result.operation.exercise = jobs.is_exercise(db, claim)
     artifacts = {
         name: (OUTPUTS[name][0], text.encode("utf-8"))
         for name, text in render_all(result, geo).items()
@@ -81,10 +84,31 @@ def main(argv: list[str]) -> int:
     claim = jobs.Claim(plan_id, number, attempt, 0.0)
     try:
         return run(db, claim, delay)
-    except MemoryError:
-        return EXIT_MEMORY
+    except Exception as exc:
+        if out_of_memory(exc):
+            return EXIT_MEMORY
+        raise
     finally:
         db.dispose()
+
+
+def out_of_memory(exc: BaseException | None) -> bool:
+    """Did the address-space limit cause this? Besides MemoryError, the dynamic loader fails to
+    map a library (numpy, OR-Tools) with an ImportError when the limit is below its size."""
+    for _ in range(8):  # the exception, then what caused it
+        if exc is None:
+            return False
+        if isinstance(exc, MemoryError):
+            return True
+        if isinstance(exc, OSError) and exc.errno == errno.ENOMEM:
+            return True
+        text = str(exc).lower()
+        if isinstance(exc, ImportError) and (
+            "failed to map segment" in text or "cannot allocate memory" in text
+        ):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 if __name__ == "__main__":

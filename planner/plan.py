@@ -33,6 +33,14 @@ class OperationInfo(Out):
     delivery: str = Field(description="live | partial | substituted")
     departure: datetime = Field(description="Departure, UTC")
     planned_at: datetime = Field(description="When the plan was made, UTC")
+    exercise: bool = Field(
+        default=False, description="Exercise (training) data: marked EXERCISE on every output"
+    )
+
+    @property
+    def marking(self) -> str:
+        """What every output shows: the handling code, and EXERCISE for training data."""
+        return f"EXERCISE · {self.handling_code}" if self.exercise else self.handling_code
 
 
 class PlanRoute(Out):

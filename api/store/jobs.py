@@ -169,6 +169,11 @@ def release(db: Database, claim: Claim) -> bool:
         return _rows(result) == 1
 
 
+def is_exercise(db: Database, claim: Claim) -> bool:
+    with db.begin() as s:
+        return bool(s.scalar(select(PlanDoc.exercise).where(PlanDoc.id == claim.plan_id)))
+
+
 def counts(db: Database) -> dict[str, int]:
     with db.begin() as s:
         rows = s.execute(select(Version.status, func.count()).group_by(Version.status)).all()

@@ -74,7 +74,7 @@ def tasks(plan: Plan) -> list[tuple[str, list[Assignment]]]:
 
 TEMPLATE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8">
-<title>{{ op.handling_code }} · Briefing · {{ op.name }}</title>
+<title>{{ op.marking }} · Briefing · {{ op.name }}</title>
 <style>
  body{font:13px/1.4 sans-serif;margin:24px;color:#111}
  .code{position:sticky;top:0;background:#111;color:#fff;padding:6px 12px;font-weight:bold}
@@ -83,7 +83,7 @@ TEMPLATE = """<!doctype html>
  text-align:left;vertical-align:top} th{background:#eee} .late{color:#b00;font-weight:bold}
  @media print{.code{position:static}}
 </style></head><body>
-<div class="code">HANDLING CODE {{ op.handling_code }} · {{ op.name }} ({{ op.id }})</div>
+<div class="code">HANDLING CODE {{ op.marking }} · {{ op.name }} ({{ op.id }})</div>
 <h1>Operation order: {{ op.name }}</h1>
 <p>Status <b>{{ plan.status }}</b>. Consignment: {{ op.consignment }} ({{ op.delivery }} delivery).
 Departure {{ op.departure.strftime('%Y-%m-%d %H:%M UTC') }}. Plan made
@@ -128,7 +128,7 @@ longest follow {{ '%.1f'|format(plan.kpis.longest_follow_hours) }} h · coverage
 {{ '%.0f'|format(plan.kpis.coverage * 100) }} % · objective {{ plan.solver.objective }}
 (bound {{ plan.solver.bound }}) · {{ plan.solver.version }}, seed {{ plan.solver.seed }},
 {{ plan.solver.workers }} worker(s).</p>
-<div class="code">HANDLING CODE {{ op.handling_code }}</div>
+<div class="code">HANDLING CODE {{ op.marking }}</div>
 </body></html>
 """
 

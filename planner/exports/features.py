@@ -19,7 +19,7 @@ def _iso(value: Any) -> str:
 
 def plan_geojson(plan: Plan) -> dict[str, Any]:
     op = plan.operation
-    common = {"operation": op.id, "handling_code": op.handling_code}
+    common = {"operation": op.id, "handling_code": op.handling_code, "exercise": op.exercise}
     features: list[dict[str, Any]] = []
     if plan.route.geometry.get("coordinates"):
         features.append(
@@ -91,7 +91,7 @@ def plan_geojson(plan: Plan) -> dict[str, Any]:
 
 def plan_kml(plan: Plan) -> str:
     op = plan.operation
-    kml = simplekml.Kml(name=f"{op.handling_code} {op.name} ({op.id})")
+    kml = simplekml.Kml(name=f"{op.marking} {op.name} ({op.id})")
     coords = coords_of(plan.route.geometry)
     if coords:
         route = kml.newlinestring(name=f"Route ({op.handling_code})", coords=coords)

@@ -117,11 +117,11 @@ def _panel(plan: Plan, colours: dict[str, str]) -> str:
     return f"""
 <div id="cdplan-banner" style="position:fixed;top:10px;left:50%;transform:translateX(-50%);
  z-index:1000;background:#111;color:#fff;padding:6px 14px;border-radius:4px;
- font:bold 14px sans-serif">{_esc(op.handling_code)} &middot; {_esc(op.name)} ({_esc(op.id)})
+ font:bold 14px sans-serif">{_esc(op.marking)} &middot; {_esc(op.name)} ({_esc(op.id)})
  &middot; {_esc(plan.status)}</div>
 <div id="cdplan-legend" style="position:fixed;bottom:30px;right:10px;z-index:1000;background:#fff;
  padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:280px">
- <b>Handling code {_esc(op.handling_code)}</b><br><b>Watching agency</b>{rows}
+ <b>Handling code {_esc(op.marking)}</b><br><b>Watching agency</b>{rows}
  <div style="margin-top:4px"><span style="color:#000">&#9679;</span> handover (border / port /
  relief)</div><div><span style="color:#555">&#9675;</span> team base, dashed: first move</div>
  <div><span style="background:#c0392b;opacity:.5">&nbsp;&nbsp;&nbsp;</span> no cooperating

@@ -82,7 +82,7 @@ def render_timeline(plan: Plan) -> str:
         )
     op = plan.operation
     fig.update_layout(
-        title=f"{op.handling_code} · {op.name} ({op.id}) · {plan.status} · times UTC",
+        title=f"{op.marking} · {op.name} ({op.id}) · {plan.status} · times UTC",
         barmode="overlay",
         xaxis={"type": "date", "title": "UTC"},
         yaxis={"categoryorder": "array", "categoryarray": list(dict.fromkeys(rows))[::-1]},

@@ -14,6 +14,7 @@ from geodata import Geodata
 from planner.exports.map import render_map
 from planner.exports.offline import LOCAL, OfflineAssetError, make_offline
 from planner.exports.timeline import render_timeline
+from planner.exports.write import render_all
 from planner.plan import Plan
 
 
@@ -79,3 +80,14 @@ def test_map_is_deterministic_and_shows_the_handling_code(demo_plan: Plan, geo: 
     b = render_map(demo_plan, geo)
     assert a == b
     assert "H2 &middot; Operation Aurora" in a
+
+
+def test_exercise_plans_say_so_on_every_output(demo_plan: Plan, geo: Geodata) -> None:
+    exercise = demo_plan.model_copy(
+        update={"operation": demo_plan.operation.model_copy(update={"exercise": True})}
+    )
+    out = render_all(exercise, geo)
+    for name in ("map.html", "timeline.html", "briefing.html", "plan.kml"):
+        assert "EXERCISE" in out[name], name
+    assert json.loads(out["plan.geojson"])["features"][0]["properties"]["exercise"] is True
+    assert "EXERCISE" not in render_all(demo_plan, geo)["map.html"]
