@@ -13,12 +13,12 @@ from typing import Any
 
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
-from fastapi.routing import APIRoute
+from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter
 
 from api import errors
 from api.deps import Services
-from api.gate import Gate
+from api.gate import Gate, RejectionAuditor
 from api.limits import BodyLimit
 from api.routes import admin, events, misc, outputs, plans, sharing
 from api.settings import Settings, load_settings
@@ -84,6 +84,16 @@ def _add_links(schema: dict[str, Any]) -> None:
         response["links"] = links
 
 
+def _check_route_table(app: FastAPI, routes: list[APIRoute]) -> None:
+    """The gate's table must hold every API route the app serves: a route added any other way
+    would reach the app unnamed, past the gate's role policy."""
+    table = {id(r) for r in routes}
+    for ctx in iter_route_contexts(app.routes):
+        route = ctx.original_route
+        if isinstance(route, APIRoute) and id(route) not in table:
+            raise RuntimeError(f"route {route.path} is not in the gate's table")
+
+
 def create_app(settings: Settings | None = None, *, supervise: bool = True) -> FastAPI:
     settings = settings or load_settings()
     db = Database(settings.database_url, busy_seconds=settings.db_busy_seconds)
@@ -139,7 +149,10 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
 
     app.openapi = openapi  # type: ignore[method-assign]
     app.add_middleware(Gate, routes=routes, db=db, settings=settings)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(
+        BodyLimit, limit=settings.max_body_bytes, on_reject=RejectionAuditor(db, routes)
+    )
+    _check_route_table(app, routes)
     return app
 
 

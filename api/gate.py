@@ -37,6 +37,61 @@ def outcome_of(status: int) -> str:
     return "rejected"
 
 
+def action_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """The action of the route this request reaches; "unknown" when none does (the router then
+    answers 404 or 405, still audited)."""
+    # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which has no
+    # name: the app hands us its flat table, else every action would be "unknown".
+    for route in routes:
+        match, _ = route.matches(scope)
+        if match is Match.FULL:
+            return str(getattr(route, "name", None) or "unknown")
+    return "unknown"
+
+
+def bearer(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", []):
+        if name == b"authorization":
+            scheme, _, token = value.decode("latin-1").partition(" ")
+            return token.strip() if scheme.lower() == "bearer" else ""
+    return None
+
+
+class RejectionAuditor:
+    """Audits requests refused by the body cap, which runs outside (before) the gate."""
+
+    def __init__(self, db: Database, routes: Sequence[BaseRoute]) -> None:
+        self.db = db
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, status: int) -> dict[str, str]:
+        client = scope.get("client")
+        entry = audit.AuditEntry(
+            request_id=str(uuid.uuid4()),
+            action=action_of(self.routes, scope),
+            method=scope["method"],
+            path=scope["path"],
+            client=client[0] if client else None,
+            outcome=outcome_of(status),
+            status_code=status,
+        )
+        token = bearer(scope)
+        principal = await anyio.to_thread.run_sync(authenticate, self.db, token) if token else None
+        if principal is not None:
+            entry.user_id, entry.user_name = principal.id, principal.name
+            entry.agency, entry.role = principal.agency, principal.role.value
+
+        def write() -> None:
+            with self.db.begin() as s:
+                audit.append(s, entry)
+
+        try:
+            await anyio.to_thread.run_sync(write)
+        except Exception:
+            log.exception("audit write failed for a refused request %s", entry.request_id)
+        return {"x-request-id": entry.request_id}
+
+
 class Gate:
     def __init__(
         self, app: ASGIApp, routes: Sequence[BaseRoute], db: Database, settings: Settings
@@ -49,15 +104,7 @@ class Gate:
         self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
 
     def _action(self, scope: Scope) -> str:
-        """The action of the route this request reaches; "unknown" when none does (the router
-        then answers 404 or 405, still audited)."""
-        # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which
-        # has no name: the app hands us its flat table, else every action would be "unknown".
-        for route in self.routes:
-            match, _ = route.matches(scope)
-            if match is Match.FULL:
-                return str(getattr(route, "name", None) or "unknown")
-        return "unknown"
+        return action_of(self.routes, scope)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
@@ -99,8 +146,10 @@ class Gate:
         entry.user_id, entry.user_name = principal.id, principal.name
         entry.agency, entry.role = principal.agency, principal.role.value
         state["principal"] = principal
+        # Refused roles spend the general budget but not the submission one.
         wait = self.requests.hit(principal.id)
-        if not wait and entry.action in SUBMISSIONS and scope["method"] == "POST":
+        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
+        if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
             wait = self.submissions.hit(principal.id)
         if wait:
             await self._refuse(
@@ -112,7 +161,7 @@ class Gate:
                 {"retry-after": str(wait), **headers},
             )
             return
-        if entry.action != "unknown" and not allowed(entry.action, principal.role):
+        if not allowed_here:
             await self._refuse(
                 send,
                 entry,
@@ -122,16 +171,35 @@ class Gate:
                 headers,
             )
             return
-        await self.app(scope, receive, self._audited(send, entry))
+        audited = self._audited(send, entry)
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await audited(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception:
+            # Unhandled, Starlette's outermost layer would answer 500 past this gate: no audit
+            # row and no request id. Answer (and audit) it here; the error still propagates.
+            if not started:
+                await self._refuse(
+                    send,
+                    entry,
+                    500,
+                    "internal_error",
+                    "internal error; the request id is in X-Request-ID",
+                    headers,
+                )
+            raise
 
     async def _principal(self, scope: Scope) -> Principal | None:
-        for name, value in scope.get("headers", []):
-            if name == b"authorization":
-                scheme, _, token = value.decode("latin-1").partition(" ")
-                if scheme.lower() != "bearer":
-                    return None
-                return await anyio.to_thread.run_sync(authenticate, self.db, token.strip())
-        return None
+        token = bearer(scope)
+        if not token:
+            return None
+        return await anyio.to_thread.run_sync(authenticate, self.db, token)
 
     async def _refuse(
         self,

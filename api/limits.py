@@ -11,6 +11,7 @@ import math
 import threading
 import time
 from collections import deque
+from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -36,15 +37,27 @@ async def send_json(
 
 
 def error_body(code: str, message: str, field: str = "") -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "field": field}}
+    return {"error": {"code": code, "message": message, "field": field, "errors": []}}
 
 
 class BodyLimit:
     """Reads the whole body up to ``limit`` bytes, then replays it to the app."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        limit: int,
+        on_reject: Callable[[Scope, int], Awaitable[dict[str, str]]] | None = None,
+    ) -> None:
         self.app = app
         self.limit = limit
+        self.on_reject = on_reject
+
+    async def _reject(self, scope: Scope, send: Send, body: dict[str, object]) -> None:
+        headers = {"connection": "close"}
+        if self.on_reject is not None:
+            headers.update(await self.on_reject(scope, 413))
+        await send_json(send, 413, body, headers)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -60,7 +73,7 @@ class BodyLimit:
                 except ValueError:
                     declared = self.limit + 1
                 if declared > self.limit:
-                    await send_json(send, 413, too_big, {"connection": "close"})
+                    await self._reject(scope, send, too_big)
                     return
         chunks: list[bytes] = []
         size = 0
@@ -71,7 +84,7 @@ class BodyLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > self.limit:
-                await send_json(send, 413, too_big, {"connection": "close"})
+                await self._reject(scope, send, too_big)
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):

@@ -45,9 +45,10 @@ POLICY: dict[str, frozenset[Role]] = {
     "plans.versions": frozenset({P, C, T}),
     "plans.cancel": frozenset({P, T}),
     "plans.event": frozenset({P, T}),
-    "plans.grants.read": frozenset({P}),
-    "plans.grants.write": frozenset({P}),
-    "plans.access": frozenset({P}),
+    # Trainers share exercise plans for joint exercises; planners share operational ones.
+    "plans.grants.read": frozenset({P, T}),
+    "plans.grants.write": frozenset({P, T}),
+    "plans.access": frozenset({P, T}),
     "scenarios.validate": frozenset({P, C, T}),
     "geodata.read": frozenset({P, C, T, A}),
     "admin.users.read": frozenset({A}),
