@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 
 import anyio
+from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -121,7 +122,18 @@ class Gate:
         state = scope.setdefault("state", {})
         state["audit"] = entry
         headers = {"x-request-id": entry.request_id}
-        principal = await self._principal(scope)
+        try:
+            principal = await self._principal(scope)
+        except OperationalError:
+            # A locked or unreachable database: a retryable 503, like inside the app, not a 500.
+            log.warning("authentication: database unavailable")
+            await send_json(
+                send,
+                503,
+                error_body("database_busy", "the database is busy; retry"),
+                {"retry-after": "5", **headers},
+            )
+            return
         if principal is None:
             wait = self.failed_auth.hit(entry.client or "?")
             if wait:

@@ -30,11 +30,18 @@ PR_SET_PDEATHSIG = 1
 
 
 def _child_setup(memory_bytes: int) -> Callable[[], None]:
+    # Looked up in the parent: between fork and exec the child must not dlopen (a lock another
+    # thread of the server may have held at fork time).
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    parent = os.getpid()
+
     def setup() -> None:
         # Runs in the child between fork and exec: keep it to system calls.
         resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        if os.getppid() != parent:
+            # The server died between fork and prctl, so no signal will come: go now.
+            os.kill(os.getpid(), signal.SIGKILL)
 
     return setup
 

@@ -41,7 +41,8 @@ def contingencies(plan: Plan, geo: Geodata) -> list[Contingency]:
                 )
             )
     line = route_line(plan)
-    if line is not None:
+    # An infeasible plan may show a route with no segments: no point on it to name.
+    if line is not None and plan.segments:
         for key, shape in geo.restricted_shapes.items():
             area = geo.restricted[key]
             if not area.active or line.distance(shape) * 111 > NEAR_RESTRICTED_KM:

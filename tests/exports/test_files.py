@@ -91,3 +91,22 @@ def test_exercise_plans_say_so_on_every_output(demo_plan: Plan, geo: Geodata) ->
         assert "EXERCISE" in out[name], name
     assert json.loads(out["plan.geojson"])["features"][0]["properties"]["exercise"] is True
     assert "EXERCISE" not in render_all(demo_plan, geo)["map.html"]
+
+
+def test_an_infeasible_plan_still_renders_every_output(geo: Geodata) -> None:
+    from planner.engine import plan
+    from planner.io import load_scenario
+
+    root = Path(__file__).resolve().parents[2]
+    result = plan(
+        load_scenario(root / "planner/examples/infeasible-transnistria-itinerary.yaml"), geo
+    )
+    assert result.status == "infeasible"
+    assert set(render_all(result, geo)) == {
+        "plan.json",
+        "map.html",
+        "timeline.html",
+        "briefing.html",
+        "plan.geojson",
+        "plan.kml",
+    }
