@@ -52,7 +52,9 @@ def make_engine(url: str, *, busy_seconds: float = 5.0) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _begin(conn: Any) -> None:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Readers take no write lock: in WAL mode they never wait for a writer.
+            read_only = conn.get_execution_options().get("cdplan_read_only", False)
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
         return engine
     ms = int(busy_seconds * 1000)

@@ -44,6 +44,7 @@ class Database:
         if migrate:
             upgrade(url)
         self._sessions = session_factory(self.engine)
+        self._readers = session_factory(self.engine.execution_options(cdplan_read_only=True))
 
     @property
     def dialect(self) -> str:
@@ -53,6 +54,12 @@ class Database:
     def begin(self) -> Iterator[Session]:
         """A transaction: committed on leaving, rolled back on any error."""
         with self._sessions.begin() as session:
+            yield session
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A transaction that only reads (on SQLite it takes no write lock)."""
+        with self._readers.begin() as session:
             yield session
 
     def dispose(self) -> None:

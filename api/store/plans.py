@@ -226,13 +226,13 @@ def _audit_plan(s: Session, entry: audit.AuditEntry, doc: PlanDoc) -> None:
 
 
 def find(db: Database, principal: Principal, plan_id: str) -> PlanInfo | None:
-    with db.begin() as s:
+    with db.read() as s:
         doc = _visible(s, principal, plan_id)
         return None if doc is None else _plan_info(doc, principal)
 
 
 def list_plans(db: Database, principal: Principal, limit: int, offset: int) -> list[PlanInfo]:
-    with db.begin() as s:
+    with db.read() as s:
         docs = s.scalars(
             _visible_query(principal)
             .order_by(PlanDoc.created_at.desc(), PlanDoc.id)
@@ -243,13 +243,13 @@ def list_plans(db: Database, principal: Principal, limit: int, offset: int) -> l
 
 
 def version(db: Database, plan_id: str, number: int) -> VersionInfo | None:
-    with db.begin() as s:
+    with db.read() as s:
         v = s.get(Version, (plan_id, number))
         return None if v is None else _version_info(v)
 
 
 def latest_done(db: Database, plan_id: str) -> VersionInfo | None:
-    with db.begin() as s:
+    with db.read() as s:
         v = s.scalar(
             select(Version)
             .where(Version.plan_id == plan_id, Version.status == "done")
@@ -260,7 +260,7 @@ def latest_done(db: Database, plan_id: str) -> VersionInfo | None:
 
 
 def versions(db: Database, plan_id: str) -> list[VersionInfo]:
-    with db.begin() as s:
+    with db.read() as s:
         rows = s.scalars(
             select(Version).where(Version.plan_id == plan_id).order_by(Version.number)
         ).all()
@@ -268,7 +268,7 @@ def versions(db: Database, plan_id: str) -> list[VersionInfo]:
 
 
 def scenario_of(db: Database, plan_id: str, number: int) -> str | None:
-    with db.begin() as s:
+    with db.read() as s:
         return s.scalar(
             select(Version.scenario_json).where(
                 Version.plan_id == plan_id, Version.number == number
@@ -277,7 +277,7 @@ def scenario_of(db: Database, plan_id: str, number: int) -> str | None:
 
 
 def artifact(db: Database, plan_id: str, number: int, kind: str) -> tuple[str, bytes] | None:
-    with db.begin() as s:
+    with db.read() as s:
         row = s.get(Artifact, (plan_id, number, kind))
         return None if row is None else (row.media_type, row.content)
 
@@ -339,7 +339,7 @@ def request_cancel(db: Database, plan_id: str, number: int) -> str:
 
 
 def grants(db: Database, plan_id: str) -> list[tuple[str, datetime]]:
-    with db.begin() as s:
+    with db.read() as s:
         rows = s.execute(
             select(Grant.agency, Grant.created_at)
             .where(Grant.plan_id == plan_id)
@@ -368,7 +368,7 @@ def revoke(db: Database, plan_id: str, agency: str) -> bool:
 
 def access_report(db: Database, plan_id: str, limit: int, offset: int) -> list[AuditRow]:
     """Who read or tried to change this plan, from the audit log (AC-7)."""
-    with db.begin() as s:
+    with db.read() as s:
         return list(
             s.scalars(
                 select(AuditRow)

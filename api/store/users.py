@@ -55,7 +55,7 @@ def add_user(db: Database, name: str, role: str, agency: str) -> NewUser:
 def authenticate(db: Database, token: str) -> Principal | None:
     if not token or len(token) > 200:
         return None
-    with db.begin() as s:
+    with db.read() as s:
         user = s.scalar(select(User).where(User.token_sha256 == token_hash(token)))
     if user is None or not user.active:
         return None
