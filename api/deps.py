@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from dataclasses import dataclass, field
 from typing import Annotated
@@ -10,14 +9,12 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.db.audit import AuditEntry
-from api.security import OWNER_ONLY, Principal, allowed
+from api.security import OWNER_ONLY, PLAN_ID, Principal, allowed
 from api.settings import Settings
 from api.store import plans
 from api.store.database import Database
 from api.supervisor import Supervisor
 from geodata.layers import Geodata
-
-PLAN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 
 class ApiError(Exception):

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.db import audit
 from api.limits import RateLimiter, error_body, send_json
-from api.security import POLICY, PUBLIC_PATHS, Principal, allowed
+from api.security import PLAN_ID, POLICY, PUBLIC_PATHS, Principal, allowed
 from api.settings import Settings
 from api.store.database import Database
 from api.store.users import authenticate
@@ -38,16 +38,25 @@ def outcome_of(status: int) -> str:
     return "rejected"
 
 
-def action_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
-    """The action of the route this request reaches; "unknown" when none does (the router then
-    answers 404 or 405, still audited)."""
+def route_of(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str | None]:
+    """The action of the route this request reaches ("unknown" when none does: the router then
+    answers 404 or 405, still audited) and the plan id in its path, if any."""
     # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which has no
     # name: the app hands us its flat table, else every action would be "unknown".
     for route in routes:
-        match, _ = route.matches(scope)
+        match, child = route.matches(scope)
         if match is Match.FULL:
-            return str(getattr(route, "name", None) or "unknown")
-    return "unknown"
+            plan_id = child.get("path_params", {}).get("plan_id")
+            # Only a well-formed id is recorded, so the owner's access report shows refused
+            # attempts on its plans too; the caller learns nothing from it.
+            if not isinstance(plan_id, str) or not PLAN_ID.match(plan_id):
+                plan_id = None
+            return str(getattr(route, "name", None) or "unknown"), plan_id
+    return "unknown", None
+
+
+def action_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    return route_of(routes, scope)[0]
 
 
 def bearer(scope: Scope) -> str | None:
@@ -104,20 +113,19 @@ class Gate:
         self.submissions = RateLimiter(settings.submissions_per_minute)
         self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
 
-    def _action(self, scope: Scope) -> str:
-        return action_of(self.routes, scope)
-
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
+        action, plan_id = route_of(self.routes, scope)
         entry = audit.AuditEntry(
             request_id=str(uuid.uuid4()),
-            action=self._action(scope),
+            action=action,
             method=scope["method"],
             path=scope["path"],
             client=client[0] if client else None,
+            object_id=plan_id,
         )
         state = scope.setdefault("state", {})
         state["audit"] = entry

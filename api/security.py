@@ -7,6 +7,7 @@ app's routes to make sure every one names an action here.
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
@@ -62,6 +63,9 @@ POLICY: dict[str, frozenset[Role]] = {
 OWNER_ONLY = frozenset(
     {"plans.cancel", "plans.event", "plans.grants.read", "plans.grants.write", "plans.access"}
 )
+
+# Plan ids are UUIDv4 (122 random bits): anything else cannot name a plan.
+PLAN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$")
 
 PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json"})
 

@@ -91,3 +91,23 @@ def test_validate_names_the_field_without_echoing_coordinates(world: World) -> N
     assert out["code"] == "scenario_invalid"
     assert any("route.origin" in e["loc"] for e in out["errors"])
     assert "141.6168" not in r.text and "41.6367" not in r.text
+
+
+def test_access_report_lists_refused_attempts_by_other_agencies(
+    world: World, aurora: Solved
+) -> None:
+    pid = seed_plan(world.db, world.principals[("planner", OWN)], aurora)
+    assert (
+        world.client.get(f"/v1/plans/{pid}", headers=world.headers("planner", OTHER)).status_code
+        == 404
+    )
+    assert (
+        world.client.delete(
+            f"/v1/plans/{pid}", headers=world.headers("coordinator", OTHER)
+        ).status_code
+        == 403
+    )
+    report = world.client.get(f"/v1/plans/{pid}/access", headers=world.headers("planner")).json()
+    tried = {(r["agency"], r["action"], r["outcome"]) for r in report["items"]}
+    assert (OTHER, "plans.read", "denied") in tried
+    assert (OTHER, "plans.cancel", "denied") in tried
