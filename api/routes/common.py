@@ -17,6 +17,12 @@ from api.store import plans
 MAX_PAGE = 100
 
 
+def json_body_schema(component: str) -> dict[str, Any]:
+    """``openapi_extra`` for a JSON body that the route parses itself (strictly, by the domain)."""
+    schema = {"$ref": f"#/components/schemas/{component}"}
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
 def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI entries for the error answers a route can give (auth ones always)."""
     wanted = sorted({401, 403, 429, 503, *codes})

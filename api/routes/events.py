@@ -9,19 +9,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import ApiError, CtxDep
-from api.routes.common import json_body, marked, responses
+from api.routes.common import json_body, json_body_schema, marked, responses
 from api.schemas import Accepted, links
 from api.store import plans
 from planner.io import ScenarioError, parse_scenario
 from planner.plan import Plan
 
 router = APIRouter(prefix="/v1/plans", tags=["events"])
-EVENT_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Event"}}},
-    }
-}
+EVENT_BODY = json_body_schema("Event")
 
 
 @router.post(

@@ -11,19 +11,22 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from api.deps import ApiError, CtxDep
-from api.routes.common import MAX_PAGE, job_error, json_body, marked, responses, status_document
+from api.routes.common import (
+    MAX_PAGE,
+    job_error,
+    json_body,
+    json_body_schema,
+    marked,
+    responses,
+    status_document,
+)
 from api.schemas import Accepted, PlanList, PlanStatus, PlanSummary, VersionList, VersionOut, links
 from api.store import plans
 from planner.io import ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,128}$")
-SCENARIO_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Scenario"}}},
-    }
-}
+SCENARIO_BODY = json_body_schema("Scenario")
 
 
 @router.post(

@@ -7,6 +7,7 @@ principal's namespace (exercise for trainers, operational for everyone else). An
 
 from __future__ import annotations
 
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -115,19 +116,21 @@ def submit(
     max_queued: int,
 ) -> Submission:
     """Store the plan and its first job durably, with the audit row, in one transaction."""
+    once = functools.partial(
+        _submit_once,
+        db,
+        principal,
+        scenario_json=scenario_json,
+        operation_id=operation_id,
+        handling_code=handling_code,
+        deadline_seconds=deadline_seconds,
+        idempotency=idempotency,
+        entry=entry,
+        max_queued=max_queued,
+    )
     for _ in range(2):
         try:
-            done = _submit_once(
-                db,
-                principal,
-                scenario_json=scenario_json,
-                operation_id=operation_id,
-                handling_code=handling_code,
-                deadline_seconds=deadline_seconds,
-                idempotency=idempotency,
-                entry=entry,
-                max_queued=max_queued,
-            )
+            done = once()
             entry.written = True  # committed together with the plan
             return done
         except IntegrityError:
