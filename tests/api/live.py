@@ -21,7 +21,7 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from api.db.engine import normalise_url
-from api.loadcheck import LocalServer, processes
+from api.localserver import LocalServer, processes
 from api.store.database import Database
 from api.store.users import add_user
 

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from api import worker
 from api.db.clock import utcnow
 from api.db.tables import Version
-from api.loadcheck import alive
+from api.localserver import alive
 from api.store import jobs
 from api.store.database import Database
 from api.store.users import add_user

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from api.loadcheck import alive
+from api.localserver import alive
 from api.store import jobs, plans
 from api.store.database import Database
 from api.supervisor import Running, Supervisor
