@@ -12,7 +12,10 @@ from fastapi.responses import Response
 from api.deps import ApiError
 from api.errors import COMMON
 from api.schemas import ErrorOut, JobError, PlanStatus, links
+from api.settings import Settings
 from api.store import plans
+from planner.io import ScenarioError
+from planner.scenario import Scenario
 
 MAX_PAGE = 100
 
@@ -41,6 +44,16 @@ async def json_body(request: Request) -> tuple[Any, str]:
         raise ApiError(422, "json_invalid", "the body is not valid JSON", "body") from None
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return data, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def invalid(exc: ScenarioError, code: str, message: str) -> ApiError:
+    """A 422 naming the first bad field, with every error (field, rule, fix)."""
+    return ApiError(422, code, message, exc.errors[0]["loc"], errors=exc.errors)
+
+
+def deadline(scenario: Scenario, settings: Settings) -> float:
+    """When the supervisor kills the worker: time limit, set-up allowance and grace, seconds."""
+    return scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
 
 
 def job_error(v: plans.VersionInfo) -> JobError | None:

@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from api.deps import ApiError, CtxDep
-from api.routes.common import json_body, json_body_schema, marked, responses
+from api.routes.common import deadline, invalid, json_body, json_body_schema, marked, responses
 from api.schemas import Accepted, links
 from api.store import plans
 from planner.io import ScenarioError, parse_scenario
@@ -36,9 +36,7 @@ async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONRespons
     try:
         event = parse_event(data)
     except ScenarioError as exc:
-        raise ApiError(
-            422, "event_invalid", "the event is not valid", exc.errors[0]["loc"], errors=exc.errors
-        ) from None
+        raise invalid(exc, "event_invalid", "the event is not valid") from None
     base = await run_in_threadpool(plans.version, ctx.db, info.id, info.latest_version)
     if base is None or base.status != "done" or base.plan_json is None:
         raise ApiError(409, "plan_not_ready", "the latest version is not done yet", "plan_id")
@@ -54,15 +52,7 @@ async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONRespons
         # Checked here so that a wrong team or crossing id is a 422 now, not a failed job later.
         await run_in_threadpool(apply_event, scenario, previous, event, ctx.services.geo)
     except ScenarioError as exc:
-        raise ApiError(
-            422,
-            "event_invalid",
-            "the event does not fit this plan",
-            exc.errors[0]["loc"],
-            errors=exc.errors,
-        ) from None
-    settings = ctx.services.settings
-    deadline = scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
+        raise invalid(exc, "event_invalid", "the event does not fit this plan") from None
     v = await run_in_threadpool(
         lambda: plans.add_event_version(
             ctx.db,
@@ -71,7 +61,7 @@ async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONRespons
             base=base.number,
             event_json=json.dumps(data, sort_keys=True),
             scenario_json=scenario_json,
-            deadline_seconds=deadline,
+            deadline_seconds=deadline(scenario, ctx.services.settings),
             entry=ctx.entry,
         )
     )

@@ -9,8 +9,8 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import text
 
-from api.deps import ApiError, CtxDep
-from api.routes.common import json_body, responses
+from api.deps import CtxDep
+from api.routes.common import invalid, json_body, responses
 from api.routes.plans import SCENARIO_BODY
 from api.schemas import Health, Validation
 from planner.io import ScenarioError, parse_scenario
@@ -32,13 +32,7 @@ async def validate(request: Request, ctx: CtxDep) -> Validation:
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        raise ApiError(
-            422,
-            "scenario_invalid",
-            "the scenario is not valid",
-            exc.errors[0]["loc"],
-            errors=exc.errors,
-        ) from None
+        raise invalid(exc, "scenario_invalid", "the scenario is not valid") from None
     return Validation(
         valid=True,
         errors=[],

@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from api.deps import ApiError, CtxDep
 from api.routes.common import (
     MAX_PAGE,
+    deadline,
+    invalid,
     job_error,
     json_body,
     json_body_schema,
@@ -54,26 +56,19 @@ async def submit(
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        raise ApiError(
-            422,
-            "scenario_invalid",
-            "the scenario is not valid",
-            exc.errors[0]["loc"],
-            errors=exc.errors,
-        ) from None
+        raise invalid(exc, "scenario_invalid", "the scenario is not valid") from None
     settings = ctx.services.settings
-    deadline = scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
-    result = await run_in_threadpool(
-        plans.submit,
-        ctx.db,
-        ctx.principal,
+    new = plans.NewPlan(
         scenario_json=scenario.model_dump_json(by_alias=True, exclude_none=True),
         operation_id=scenario.operation.id,
         handling_code=scenario.operation.handling_code.value,
-        deadline_seconds=deadline,
+        deadline_seconds=deadline(scenario, settings),
         idempotency=None if idempotency_key is None else (idempotency_key, body_hash),
-        entry=ctx.entry,
-        max_queued=settings.max_queued_per_agency,
+    )
+    result = await run_in_threadpool(
+        lambda: plans.submit(
+            ctx.db, ctx.principal, new, entry=ctx.entry, max_queued=settings.max_queued_per_agency
+        )
     )
     out = Accepted(
         id=result.plan.id,

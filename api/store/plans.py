@@ -7,7 +7,6 @@ principal's namespace (exercise for trainers, operational for everyone else). An
 
 from __future__ import annotations
 
-import functools
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,34 +102,29 @@ class Submission:
     created: bool
 
 
+@dataclass(frozen=True)
+class NewPlan:
+    """What a submission stores: the validated scenario and how its job is to run."""
+
+    scenario_json: str
+    operation_id: str
+    handling_code: str
+    deadline_seconds: float
+    idempotency: tuple[str, str] | None = None  # (key, SHA-256 of the canonical body)
+
+
 def submit(
     db: Database,
     principal: Principal,
+    new: NewPlan,
     *,
-    scenario_json: str,
-    operation_id: str,
-    handling_code: str,
-    deadline_seconds: float,
-    idempotency: tuple[str, str] | None,
     entry: audit.AuditEntry,
     max_queued: int,
 ) -> Submission:
     """Store the plan and its first job durably, with the audit row, in one transaction."""
-    once = functools.partial(
-        _submit_once,
-        db,
-        principal,
-        scenario_json=scenario_json,
-        operation_id=operation_id,
-        handling_code=handling_code,
-        deadline_seconds=deadline_seconds,
-        idempotency=idempotency,
-        entry=entry,
-        max_queued=max_queued,
-    )
     for _ in range(2):
         try:
-            done = once()
+            done = _submit_once(db, principal, new, entry, max_queued)
             entry.written = True  # committed together with the plan
             return done
         except IntegrityError:
@@ -142,17 +136,9 @@ def submit(
 
 
 def _submit_once(
-    db: Database,
-    principal: Principal,
-    *,
-    scenario_json: str,
-    operation_id: str,
-    handling_code: str,
-    deadline_seconds: float,
-    idempotency: tuple[str, str] | None,
-    entry: audit.AuditEntry,
-    max_queued: int,
+    db: Database, principal: Principal, new: NewPlan, entry: audit.AuditEntry, max_queued: int
 ) -> Submission:
+    idempotency = new.idempotency
     now = utcnow()
     with db.begin() as s:
         if idempotency is not None:
@@ -183,9 +169,9 @@ def _submit_once(
             id=str(uuid.uuid4()),
             agency=principal.agency,
             created_by=principal.id,
-            handling_code=handling_code,
+            handling_code=new.handling_code,
             exercise=principal.exercise,
-            operation_id=operation_id,
+            operation_id=new.operation_id,
             created_at=now,
             latest_version=1,
         )
@@ -196,9 +182,9 @@ def _submit_once(
             number=1,
             status="queued",
             attempt=0,
-            deadline_seconds=deadline_seconds,
+            deadline_seconds=new.deadline_seconds,
             cancel_requested=False,
-            scenario_json=scenario_json,
+            scenario_json=new.scenario_json,
             created_by=principal.id,
             created_at=now,
         )

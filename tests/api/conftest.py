@@ -170,17 +170,8 @@ def seed_plan(db: Database, owner: Principal, solved: Solved | None = None) -> s
     entry = AuditEntry(
         request_id=str(uuid.uuid4()), action="plans.submit", method="POST", path="/v1/plans"
     )
-    sub = plans.submit(
-        db,
-        owner,
-        scenario_json=scenario_json,
-        operation_id="OP-AURORA",
-        handling_code="H2",
-        deadline_seconds=120.0,
-        idempotency=None,
-        entry=entry,
-        max_queued=10_000,
-    )
+    new = plans.NewPlan(scenario_json, "OP-AURORA", "H2", deadline_seconds=120.0)
+    sub = plans.submit(db, owner, new, entry=entry, max_queued=10_000)
     if solved is not None:
         claim = jobs.claim_next(db, 60.0, 3, plan_id=sub.plan.id)
         assert claim is not None and claim.plan_id == sub.plan.id
