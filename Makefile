@@ -30,13 +30,13 @@ demo: $(VENV)/.installed
 	$(BIN)/cdplan demo -o $(OUT)
 
 test: $(VENV)/.installed-test
-	$(BIN)/ruff check geodata planner api tests scripts
+	$(BIN)/ruff check geodata planner api cli tests scripts
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check geodata planner api tests scripts
-	$(BIN)/ruff format --check geodata planner api tests scripts
+	$(BIN)/ruff check geodata planner api cli tests scripts
+	$(BIN)/ruff format --check geodata planner api cli tests scripts
 	$(BIN)/mypy
 
 clean:

@@ -32,7 +32,7 @@ VERSION = "1.0.0"
 
 def _input_schemas() -> dict[str, Any]:
     """Scenario and Event as OpenAPI components (bodies are parsed by the domain, strictly)."""
-    from planner.events import Event
+    from planner.replan.kinds import Event
 
     out: dict[str, Any] = {}
     ref = "#/components/schemas/{model}"

@@ -46,7 +46,8 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
     if event_json is None:
         result = make_plan(scenario, geo)
     else:
-        from planner.events import parse_event, replan
+        from planner.replan.events import replan
+        from planner.replan.kinds import parse_event
 
         if base_json is None:
             jobs.fail(db, claim, "no_base_plan", "the version this event refers to has no plan")

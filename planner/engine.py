@@ -1,265 +1,42 @@
 """The engine: scenario in, plan out, whatever happens. The CLI and the API both call :func:`plan`.
 
-scenario -> resolved against the network (routes, segments, windows, team reach) -> candidate
-blocks -> model built family by family -> solved -> plan assembled -> re-checked by the checker,
-which knows nothing of the solver.
+The pipeline, one named step each:
+
+1. resolve the scenario against the network: routes, segments with their windows, team reach
+   (``planner.resolve``); bad input or an impossible route stops here with reasons;
+2. generate the candidate blocks and build and solve the CP-SAT model (``planner.model``);
+3. explain a model without a plan (``planner.model.explain``);
+4. assemble the plan document (``planner.assemble``);
+5. re-check it without the solver (``planner.check``): a plan that fails its own check is a bug
+   and is never handed out as a plan.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import logging
-from collections import defaultdict
-from datetime import datetime
-from zoneinfo import ZoneInfo
-
-from shapely.geometry import LineString, mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 
 from geodata import load
 from geodata.layers import Geodata
 from geodata.routing import Route
-from planner.blocks import Block, all_blocks
-from planner.checker import check
-from planner.explain import explain
-from planner.plan import (
-    Alternative,
-    Assignment,
-    Authorisation,
-    Handover,
-    Kpis,
-    OperationInfo,
-    PlacePoint,
-    Plan,
-    PlanRoute,
-    PlanSegment,
-    PlanTeam,
-    SolverInfo,
-)
-from planner.problem import Problem, RouteOption, Segment, Spot
+from planner import assemble
+from planner.check.checker import check
+from planner.model.blocks import Block, ModelTooLargeError, all_blocks
+from planner.model.explain import explain
+from planner.model.problem import Problem
+from planner.model.solve import Solution, solve
+from planner.plan import OperationInfo, Plan, PlanStatus
 from planner.reasons import PlanningError, Reason
-from planner.resolve import Resolved, request_by, resolve_scenario
+from planner.resolve.resolver import Resolved, resolve_scenario
 from planner.scenario import Scenario
-from planner.solve import ModelTooLargeError, Solution, Status, solve
-from planner.stability import previous_watchers
 
 log = logging.getLogger(__name__)
 
-
-def _local(geo: Geodata, when: datetime, country: str) -> str:
-    facts = geo.countries.get(country)
-    if facts is None:
-        return when.strftime("%Y-%m-%d %H:%M UTC")
-    return when.astimezone(ZoneInfo(facts.timezone)).strftime("%Y-%m-%d %H:%M %Z")
-
-
-def _place(s: Spot) -> PlacePoint:
-    return PlacePoint(id=s.id, name=s.name, lat=s.lat, lon=s.lon, country=s.country)
-
-
-def _operation(scenario: Scenario, planned_at: datetime) -> OperationInfo:
-    op = scenario.operation
-    return OperationInfo(
-        id=op.id,
-        name=op.name,
-        handling_code=op.handling_code.value,
-        consignment=op.consignment.kind,
-        delivery=op.consignment.delivery.value,
-        departure=op.departure.astimezone(ZoneInfo("UTC")),
-        planned_at=planned_at,
-    )
-
-
-def _segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSegment]:
-    return [
-        PlanSegment(
-            id=s.id,
-            country=s.country,
-            countries=list(s.countries),
-            mode=s.mode,
-            **{"from": _place(s.start_spot)},
-            to=_place(s.end_spot),
-            km=s.km,
-            start=problem.at(s.start),
-            end=problem.at(s.end),
-            start_local=_local(geo, problem.at(s.start), s.start_spot.country),
-            end_local=_local(geo, problem.at(s.end), s.end_spot.country),
-            nominal_start=problem.at(s.nominal_start),
-            nominal_end=problem.at(s.nominal_end),
-            minutes_min=s.min_minutes,
-            minutes_max=s.max_minutes,
-            follow_minutes_max=s.follow_max,
-        )
-        for s in route.segments
-    ]
-
-
-def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
-    """Each team's duties numbered 1, 2, ... in time order (None for a ferry leg, on board)."""
-    out: dict[str, int | None] = {}
-    by_team: dict[str, list[Block]] = defaultdict(list)
-    for b in solution.blocks:
-        if problem.routes[b.route].segments[b.first].mode == "ferry":
-            out[b.id] = None
-        else:
-            by_team[b.team].append(b)
-    for blocks in by_team.values():
-        anchors = sorted({solution.duty_of.get(b.id) or 0 for b in blocks})
-        for b in blocks:
-            out[b.id] = anchors.index(solution.duty_of.get(b.id) or 0) + 1
-    return out
-
-
-def _assignments(problem: Problem, route: RouteOption, solution: Solution) -> list[Assignment]:
-    """A team's presence per segment: over the whole window (rule 1), with the expected times."""
-    out = []
-    duties = _duty_numbers(problem, solution)
-    for b in solution.blocks:
-        team = problem.team(b.team)
-        for k in range(b.first, b.last + 1):
-            seg = route.segments[k]
-            first = k == b.first
-            out.append(
-                Assignment(
-                    team=b.team,
-                    agency=team.agency,
-                    segment=seg.id,
-                    start=problem.at(seg.start - (problem.overlap if first else 0)),
-                    end=problem.at(seg.end),
-                    expected_start=problem.at(
-                        seg.nominal_start - (problem.overlap if first else 0)
-                    ),
-                    expected_end=problem.at(seg.nominal_end),
-                    duty=duties.get(b.id),
-                    foreign=team.country not in seg.countries,
-                    remote=seg.mode == "ferry" and "maritime" not in team.capabilities,
-                )
-            )
-    return sorted(out, key=lambda a: (a.start, a.segment, a.team))
-
-
-def _kind(before: Segment, after: Segment, from_country: str, to_country: str) -> str:
-    if "ferry" in (before.mode, after.mode):
-        return "port"
-    if before.countries != after.countries or from_country != to_country:
-        return "border"
-    return "relief"
-
-
-def _handovers(
-    geo: Geodata, problem: Problem, route: RouteOption, blocks: list[Block]
-) -> list[Handover]:
-    ending: dict[int, list[Block]] = defaultdict(list)
-    starting: dict[int, list[Block]] = defaultdict(list)
-    for b in blocks:
-        ending[b.last + 1].append(b)
-        starting[b.first].append(b)
-    out = []
-    for k in sorted(starting):
-        if k == 0:
-            continue
-        before, after = route.segments[k - 1], route.segments[k]
-        outgoing = sorted(ending.get(k, []), key=lambda b: b.team)
-        incoming = sorted(starting[k], key=lambda b: b.team)
-        if not outgoing:
-            # Covered by a team that carries on; the newcomer joins (min_teams > 1).
-            outgoing = [b for b in blocks if b.first < k <= b.last][: len(incoming)]
-        for src, dst in zip(outgoing, incoming, strict=False):
-            a, z = problem.team(src.team), problem.team(dst.team)
-            # Expected passage: the incoming team is in place `overlap` minutes before it.
-            start = problem.at(after.nominal_start - problem.overlap)
-            end = problem.at(after.nominal_start)
-            spot = after.start_spot
-            out.append(
-                Handover(
-                    kind=_kind(before, after, a.country, z.country),
-                    place=_place(spot),
-                    from_team=a.id,
-                    to_team=z.id,
-                    from_agency=a.agency,
-                    to_agency=z.agency,
-                    start=start,
-                    end=end,
-                    start_local=_local(geo, start, spot.country),
-                    end_local=_local(geo, end, spot.country),
-                    earliest=problem.at(after.start),
-                    latest=problem.at(before.end),
-                )
-            )
-    return out
-
-
-def _authorisations(
-    scenario: Scenario, countries: list[str], planned_at: datetime
-) -> list[Authorisation]:
-    out = []
-    for c in dict.fromkeys(countries):
-        entry = scenario.legal_for(c)
-        if entry is None:
-            continue
-        by = request_by(scenario.operation.departure, entry.lead_time_hours)
-        out.append(
-            Authorisation(
-                country=c,
-                authority=entry.authority,
-                delivery=scenario.operation.consignment.delivery.value,
-                request_by=by,
-                too_late=by < planned_at,
-            )
-        )
-    return out
-
-
-def _route(resolved: Resolved, index: int) -> PlanRoute:
-    r = resolved.routes[index]
-    return PlanRoute(
-        countries=r.countries,
-        crossings=[PlacePoint(**c.model_dump()) for c in r.crossings],
-        length_km=r.length_km,
-        hours=resolved.problem.routes[index].hours,
-        geometry=r.geometry,
-    )
-
-
-def _alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
-    return [
-        Alternative(
-            countries=r.countries,
-            crossings=[c.id for c in r.crossings],
-            length_km=r.length_km,
-            hours=o.hours,
-            chosen=i == chosen,
-            geometry=dict(mapping(LineString(o.coordinates))),
-        )
-        for i, (r, o) in enumerate(zip(resolved.routes, resolved.problem.routes, strict=True))
-    ]
-
-
-def _teams(problem: Problem) -> list[PlanTeam]:
-    return [
-        PlanTeam(
-            id=t.id,
-            agency=t.agency,
-            country=t.country,
-            capabilities=sorted(t.capabilities),
-            base=PlacePoint(
-                id=t.id + "-base",
-                name=t.base_name,
-                lat=t.base_lat,
-                lon=t.base_lon,
-                country=t.country,
-            ),
-        )
-        for t in problem.teams
-    ]
-
-
-def _kpis(problem: Problem, blocks: list[Block], handovers: int) -> Kpis:
-    return Kpis(
-        handovers=handovers,
-        team_hours=round(sum(b.watch for b in blocks) / 60.0, 2),
-        longest_follow_hours=round(max((b.follow for b in blocks), default=0) / 60.0, 2),
-        coverage=1.0 if blocks else 0.0,
-    )
+# Re-planning hands in, for a resolved problem, the teams the previous version had on each
+# (route, segment): the objective then prefers them (see planner.replan.stability).
+PreviousWatchers = Callable[[Problem], Mapping[tuple[int, int], frozenset[str]]]
 
 
 def plan(
@@ -267,111 +44,135 @@ def plan(
     geo: Geodata | None = None,
     *,
     now: datetime | None = None,
-    previous: Plan | None = None,
+    previous: PreviousWatchers | None = None,
 ) -> Plan:
     """Plan a scenario. Always returns a plan with a status and, when it is not a plan, reasons.
 
-    ``previous``: the version this one replaces after an event (planner.events); the objective
-    then prefers the teams it had on each stretch (``weights.stability``).
+    Args:
+        scenario: the validated scenario.
+        geo: the geodata (loaded once per process when not given).
+        now: the planning time, for "too late to request" (default: the scenario's
+            ``operation.planned_at``, else the clock).
+        previous: when re-planning after an event, a function giving the previous version's
+            watchers per stretch of the new problem; the objective then prefers them.
+
+    Returns:
+        The plan, with status optimal, feasible, infeasible, invalid or timeout.
     """
     geo = geo or load()
-    planned_at = scenario.operation.planned_at or now or datetime.now(ZoneInfo("UTC"))
-    info = _operation(scenario, planned_at.astimezone(ZoneInfo("UTC")))
+    planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
+    info = assemble.operation_info(scenario, planned_at)
     try:
         resolved = resolve_scenario(scenario, geo, now=now)
     except PlanningError as exc:
         judged = exc.route if isinstance(exc.route, Route) else None
-        shown = (
-            PlanRoute()
-            if judged is None
-            else PlanRoute(
-                countries=judged.countries,
-                crossings=[PlacePoint(**c.model_dump()) for c in judged.crossings],
-                length_km=judged.length_km,
-                hours=judged.hours,
-                geometry=judged.geometry,
-            )
+        return Plan(
+            operation=info,
+            status=PlanStatus(exc.status),
+            reasons=exc.reasons,
+            route=assemble.judged_route(judged),
         )
-        return Plan(operation=info, status=exc.status, reasons=exc.reasons, route=shown)
     problem = resolved.problem
     if previous is not None:
-        problem = dataclasses.replace(problem, previous=previous_watchers(problem, previous))
-    blocks = all_blocks(problem)
-    s = scenario.solver
+        problem = dataclasses.replace(problem, previous=previous(problem))
     try:
-        solution = solve(
-            problem, time_limit=s.time_limit_seconds, workers=s.workers, seed=s.seed, blocks=blocks
-        )
+        blocks = all_blocks(problem)
     except ModelTooLargeError as exc:
-        return Plan(
-            operation=info,
-            status="invalid",
-            reasons=[Reason(code="model_too_large", message=str(exc), subject="teams")],
-        )
-    rep = solution.report
-    solver_info = SolverInfo(
-        objective=rep.objective,
-        bound=rep.bound,
-        wall_seconds=rep.wall_seconds,
-        build_seconds=rep.build_seconds,
-        seed=rep.seed,
-        workers=rep.workers,
-        version=f"ortools {rep.version}",
-        candidate_blocks=rep.blocks,
-    )
+        reason = Reason(code="model_too_large", message=str(exc), subject="teams")
+        return Plan(operation=info, status=PlanStatus.invalid, reasons=[reason])
+    solution = _solve(scenario, problem, blocks)
     if solution.route is None:
-        reasons = (
-            explain(problem, blocks)
-            if solution.status is Status.infeasible
-            else [
-                Reason(
-                    code="timeout",
-                    subject="solver",
-                    message=f"no plan found within {s.time_limit_seconds:g} s; raise "
-                    "solver.time_limit_seconds",
-                )
-            ]
-        )
-        return Plan(
-            operation=info,
-            status=solution.status.value,
-            reasons=reasons,
-            route=_route(resolved, 0),
-            segments=_segments(geo, problem, problem.routes[0]),
-            authorisations=_authorisations(scenario, resolved.routes[0].countries, info.planned_at),
-            solver=solver_info,
-            alternatives=_alternatives(resolved, None),
-        )
-    route = problem.routes[solution.route]
-    handovers = _handovers(geo, problem, route, solution.blocks)
-    result = Plan(
-        operation=info,
-        status=solution.status.value,
-        route=_route(resolved, solution.route),
-        segments=_segments(geo, problem, route),
-        assignments=_assignments(problem, route, solution),
-        handovers=handovers,
-        authorisations=_authorisations(scenario, list(route.countries), info.planned_at),
-        kpis=_kpis(problem, solution.blocks, len(handovers)),
-        solver=solver_info,
-        alternatives=_alternatives(resolved, solution.route),
-        teams=_teams(problem),
-    )
-    violations = check(scenario, result, geo)
-    if violations:
-        # A plan that fails its own check is a bug; never hand it out as a plan.
-        log.error("plan %s fails its own check: %s", scenario.operation.id, violations)
-        result.status = "invalid"
-        result.reasons = [
-            Reason(code="self_check_failed", message=str(v), subject=v.subject) for v in violations
-        ]
+        result = _no_plan(scenario, geo, resolved, blocks, solution, info)
+    else:
+        result = _assemble(scenario, geo, resolved, problem, solution, info)
+        _self_check(scenario, result, geo)
     log.info(
         "plan %s: %s, %d segments, %d handovers, objective %s, %.3f s solve",
         scenario.operation.id,
         result.status,
         len(result.segments),
-        len(handovers),
-        rep.objective,
-        rep.wall_seconds,
+        len(result.handovers),
+        solution.report.objective,
+        solution.report.wall_seconds,
     )
     return result
+
+
+def _solve(scenario: Scenario, problem: Problem, blocks: list[Block]) -> Solution:
+    """Step 2: build the model from the candidate blocks and solve it."""
+    s = scenario.solver
+    return solve(
+        problem, time_limit=s.time_limit_seconds, workers=s.workers, seed=s.seed, blocks=blocks
+    )
+
+
+def _no_plan(
+    scenario: Scenario,
+    geo: Geodata,
+    resolved: Resolved,
+    blocks: list[Block],
+    solution: Solution,
+    info: OperationInfo,
+) -> Plan:
+    """Step 3: infeasible or timed out, with the reasons and the route it was judged on."""
+    if solution.status is PlanStatus.infeasible:
+        reasons = explain(resolved.problem, blocks)
+    else:
+        limit = scenario.solver.time_limit_seconds
+        reasons = [
+            Reason(
+                code="timeout",
+                subject="solver",
+                message=f"no plan found within {limit:g} s; raise solver.time_limit_seconds",
+            )
+        ]
+    return Plan(
+        operation=info,
+        status=solution.status,
+        reasons=reasons,
+        route=assemble.route_of(resolved, 0),
+        segments=assemble.segments(geo, resolved.problem, resolved.problem.routes[0]),
+        authorisations=assemble.authorisations(
+            scenario, resolved.routes[0].countries, info.planned_at
+        ),
+        solver=assemble.solver_info(solution),
+        alternatives=assemble.alternatives(resolved, None),
+    )
+
+
+def _assemble(
+    scenario: Scenario,
+    geo: Geodata,
+    resolved: Resolved,
+    problem: Problem,
+    solution: Solution,
+    info: OperationInfo,
+) -> Plan:
+    """Step 4: the plan document for the chosen route and blocks."""
+    assert solution.route is not None
+    route = problem.routes[solution.route]
+    handovers = assemble.handovers(geo, problem, route, solution.blocks)
+    return Plan(
+        operation=info,
+        status=solution.status,
+        route=assemble.route_of(resolved, solution.route),
+        segments=assemble.segments(geo, problem, route),
+        assignments=assemble.assignments(problem, route, solution),
+        handovers=handovers,
+        authorisations=assemble.authorisations(scenario, list(route.countries), info.planned_at),
+        kpis=assemble.kpis(problem, solution.blocks, len(handovers)),
+        solver=assemble.solver_info(solution),
+        alternatives=assemble.alternatives(resolved, solution.route),
+        teams=assemble.teams(problem),
+    )
+
+
+def _self_check(scenario: Scenario, result: Plan, geo: Geodata) -> None:
+    """Step 5: the solver-free checker; a violation turns the plan into an invalid answer."""
+    violations = check(scenario, result, geo)
+    if violations:
+        log.error("plan %s fails its own check: %s", scenario.operation.id, violations)
+        result.status = PlanStatus.invalid
+        result.reasons = [
+            Reason(code="self_check_failed", message=str(v), subject=v.subject) for v in violations
+        ]

@@ -23,7 +23,8 @@ class ScenarioError(ValueError):
         super().__init__("; ".join(f"{e['loc']}: {e['msg']}" for e in errors))
 
 
-def _jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:
+    """``json.dumps`` default for what YAML reads besides JSON types: dates and times."""
     if isinstance(value, datetime | date):
         return value.isoformat()
     raise TypeError(f"cannot read a value of type {type(value).__name__}")
@@ -59,7 +60,7 @@ def describe(exc: ValidationError) -> list[dict[str, str]]:
 def parse_scenario(data: Any) -> Scenario:
     """Validate already-parsed YAML/JSON data (strict: JSON types, ISO times)."""
     try:
-        text = json.dumps(data, default=_jsonable)
+        text = json.dumps(data, default=jsonable)
     except TypeError as exc:
         raise ScenarioError(
             [{"loc": "scenario", "msg": str(exc), "fix": "use plain values"}]

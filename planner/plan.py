@@ -4,13 +4,27 @@ local time of the place alongside."""
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from planner.reasons import Reason
 
-PlanStatus = Literal["optimal", "feasible", "infeasible", "invalid", "timeout"]
+
+class PlanStatus(StrEnum):
+    """What the engine's answer is. Only ``optimal`` and ``feasible`` carry a plan to follow."""
+
+    optimal = "optimal"  # a plan, proven best (objective = bound)
+    feasible = "feasible"  # a plan that keeps every rule, not proven best within the time limit
+    infeasible = "infeasible"  # no plan keeps every rule; the reasons say why
+    invalid = "invalid"  # the scenario cannot be planned as written; the reasons say what to fix
+    timeout = "timeout"  # no plan found within the time limit
+
+    @property
+    def has_plan(self) -> bool:
+        """Whether this status carries assignments and handovers to follow."""
+        return self in (PlanStatus.optimal, PlanStatus.feasible)
 
 
 class Out(BaseModel):

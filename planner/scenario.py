@@ -11,9 +11,11 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from geodata.places import Coordinates
+from planner.strict import Model
+from planner.weights import Weights
 
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code")]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Identifier")]
@@ -27,10 +29,7 @@ MAX_TEAMS = 400
 MAX_AGENCIES = 100
 MAX_WAYPOINTS = 50
 MAX_STOPS = 100
-
-
-class Model(BaseModel):
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+MAX_STOP_MINUTES = 7 * 24 * 60  # a week: longer is a storage, not a stop on the way
 
 
 class Delivery(StrEnum):
@@ -116,7 +115,7 @@ class Route(Model):
 
 class Stop(Model):
     at: Place = Field(description="Where the consignment stops (snapped to the route)")
-    minutes: int = Field(ge=1, le=7 * 24 * 60, description="How long, minutes")
+    minutes: int = Field(ge=1, le=MAX_STOP_MINUTES, description="How long, minutes")
 
 
 class Movement(Model):
@@ -208,24 +207,6 @@ class Rules(Model):
         default=6.0, gt=0, le=48, description="Longest physical follow by one team, hours"
     )
     min_teams: int = Field(default=1, ge=1, le=5, description="Teams watching at every moment")
-
-
-class Weights(Model):
-    handovers: float = Field(default=10.0, ge=0, le=1000, description="Per handover")
-    team_hours: float = Field(default=1.0, ge=0, le=1000, description="Per team-hour on watch")
-    exposure: float = Field(
-        default=5.0, ge=0, le=1000, description="Per exposure hour (long follows by one team)"
-    )
-    foreign_observation: float = Field(
-        default=20.0, ge=0, le=1000, description="Per hour of foreign observation"
-    )
-    stability: float = Field(
-        default=5.0,
-        ge=0,
-        le=1000,
-        description="When re-planning after an event: per hour of watch by a team the previous "
-        "version did not have on that stretch (or on a stretch it did not go along)",
-    )
 
 
 class SolverSettings(Model):

@@ -31,7 +31,8 @@ EVENT_BODY = json_body_schema("Event")
 async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONResponse:
     info = await run_in_threadpool(ctx.plan, plan_id, "plans.event")
     data, _ = await json_body(request)
-    from planner.events import apply_event, parse_event
+    from planner.replan.events import apply_event
+    from planner.replan.kinds import parse_event
 
     try:
         event = parse_event(data)

@@ -21,9 +21,9 @@ import httpx
 from sqlalchemy import create_engine, text
 
 from api.db.engine import normalise_url
-from api.localserver import LocalServer, processes
 from api.store.database import Database
 from api.store.users import add_user
+from cli.localserver import LocalServer, processes
 
 DEFAULTS: dict[str, object] = {
     "lease_seconds": 2.0,

@@ -16,9 +16,9 @@ from typer.testing import CliRunner
 
 import api.db.audit
 import api.store.plans
-from api.cli import app as cli
 from api.db.engine import normalise_url
 from api.db.tables import AuditRow, PlanDoc
+from cli.main import app as cli
 from tests.api.conftest import AGENCIES, Solved, World, scenario_body, seed_plan
 
 OWN, OTHER = AGENCIES

@@ -28,10 +28,10 @@ from sqlalchemy.engine import make_url
 from api import worker
 from api.db.clock import utcnow
 from api.db.tables import Version
-from api.localserver import alive
 from api.store import jobs
 from api.store.database import Database
 from api.store.users import add_user
+from cli.localserver import alive
 from geodata import Geodata
 from tests.api.conftest import ROOT, scenario_body, seed_plan
 from tests.api.live import LiveServer, wait_status

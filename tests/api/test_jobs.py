@@ -14,10 +14,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from api.localserver import alive
 from api.store import jobs, plans
 from api.store.database import Database
 from api.supervisor import Running, Supervisor
+from cli.localserver import alive
 from tests.api.conftest import World, make_world, scenario_body, test_settings
 
 OUTPUTS = {

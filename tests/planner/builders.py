@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from planner.problem import (
+from planner.model.problem import (
     ForeignLimit,
     Problem,
     RouteOption,
@@ -13,8 +13,8 @@ from planner.problem import (
     SegmentMode,
     Spot,
     TeamSpec,
-    Weights,
 )
+from planner.weights import Weights
 
 T0 = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
 

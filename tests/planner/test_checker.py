@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from geodata import Geodata
-from planner.checker import check
+from planner.check.checker import check
 from planner.engine import plan
 from planner.plan import Plan
 from planner.scenario import Scenario

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from geodata import Geodata
-from planner.checker import check
+from planner.check.checker import check
 from planner.engine import plan
 from tests.planner.scenarios import SOFIA_THESSALONIKI, scenario, variant
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geodata import Geodata
-from planner.checker import check
+from planner.check.checker import check
 from planner.engine import plan
 from planner.examples import names, path_of
 from planner.io import load_scenario

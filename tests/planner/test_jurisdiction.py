@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from planner.blocks import all_blocks
-from planner.problem import ForeignLimit, RouteOption, Weights
-from planner.solve import Status, solve
+from planner.model.blocks import all_blocks
+from planner.model.problem import ForeignLimit, RouteOption
+from planner.model.solve import solve
+from planner.plan import PlanStatus
+from planner.weights import Weights
 from tests.planner.builders import problem, route, team
 
 
@@ -16,7 +18,7 @@ def _route() -> RouteOption:
 def test_a_team_never_works_abroad_without_rights() -> None:
     r = _route()
     sol = solve(problem([r], [team("BG", "BGR", routes=[r])]))
-    assert sol.status is Status.infeasible
+    assert sol.status is PlanStatus.infeasible
 
 
 def test_foreign_observation_within_limits_is_used() -> None:
@@ -24,7 +26,7 @@ def test_foreign_observation_within_limits_is_used() -> None:
     teams = [team("BG", "BGR", routes=[r]), team("RO", "ROU", routes=[r])]
     limit = ForeignLimit(host="ROU", team_country="BGR", max_km=30, max_minutes=300)
     sol = solve(problem([r], teams, foreign=[limit]))
-    assert sol.status is Status.optimal
+    assert sol.status is PlanStatus.optimal
     # Without foreign weight the BGR team would carry on; with the default (20 per hour) the
     # border handover is cheaper: the ROU team takes over at the border.
     assert {(b.team, b.first, b.last) for b in sol.blocks} == {("BG", 0, 0), ("RO", 1, 2)}
@@ -39,7 +41,7 @@ def test_foreign_observation_beyond_its_km_is_refused() -> None:
     # 30 km allowed: the first ROU segment (30 km) is fine, the second is not.
     limit = ForeignLimit(host="ROU", team_country="BGR", max_km=30, max_minutes=300)
     sol = solve(problem([r], teams, foreign=[limit]))
-    assert sol.status is Status.infeasible
+    assert sol.status is PlanStatus.infeasible
     assert all(b.last <= 1 for b in all_blocks(problem([r], teams, foreign=[limit])))
 
 
@@ -47,4 +49,4 @@ def test_foreign_observation_only_for_the_named_country() -> None:
     r = _route()
     limit = ForeignLimit(host="ROU", team_country="GRC", max_km=300, max_minutes=3000)
     sol = solve(problem([r], [team("BG", "BGR", routes=[r])], foreign=[limit]))
-    assert sol.status is Status.infeasible
+    assert sol.status is PlanStatus.infeasible

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from planner.problem import Weights
-from planner.solve import solve
+from planner.model.solve import solve
+from planner.weights import Weights
 from tests.planner.builders import problem, route, team
 
 

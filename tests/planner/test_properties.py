@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geodata import Geodata
-from planner.checker import check
+from planner.check.checker import check
 from planner.engine import plan
 from tests.planner.scenarios import SOFIA_THESSALONIKI, scenario
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from planner.solve import Status, solve
+from planner.model.solve import solve
+from planner.plan import PlanStatus
 from tests.planner.builders import problem, route, team
 
 
@@ -10,7 +11,7 @@ def test_the_cheaper_route_is_chosen() -> None:
     long = route([("BGR", "road", 200), ("BGR", "road", 200)], index=0)
     short = route([("BGR", "road", 150)], index=1)
     sol = solve(problem([long, short], [team("A", "BGR", routes=[long, short])]))
-    assert sol.status is Status.optimal
+    assert sol.status is PlanStatus.optimal
     assert sol.route == 1
     assert all(b.route == 1 for b in sol.blocks)
 

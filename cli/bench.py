@@ -1,0 +1,131 @@
+"""Benchmarks: build and solve times on generated operations of growing size.
+
+Timings vary from machine to machine, so every case is also reported as a ratio to a baseline
+solved in the same run (the bundled Aurora scenario). Run with ``cdplan bench``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from geodata import RouteRequest, best_routes
+from geodata.layers import Geodata
+from planner.engine import plan
+from planner.examples import DEFAULT, path_of
+from planner.exports.map import render_map
+from planner.io import load_scenario, parse_scenario
+from planner.model.blocks import all_blocks
+from planner.model.solve import solve
+from planner.resolve.resolver import resolve_scenario
+
+# (name, origin, destination, teams per city on the route, max follow hours, days)
+CASES: list[tuple[str, str, str, int, float, int]] = [
+    ("realistic: Istanbul-Belgrade", "TUR-istanbul", "SRB-belgrade", 3, 6.0, 2),
+    ("realistic: Tbilisi-Sofia", "GEO-tbilisi", "BGR-sofia", 2, 6.0, 3),
+    ("large: Baku-Belgrade", "AZE-baku", "SRB-belgrade", 6, 4.0, 5),
+]
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    countries: int
+    km: float
+    teams: int
+    blocks: int
+    status: str
+    objective: float | None
+    bound: float | None
+    build_s: float
+    solve_s: float
+    segments: int = 0
+    map_s: float = 0.0
+
+
+def generated(
+    geo: Geodata, origin: str, destination: str, per_city: int, follow: float, days: int
+) -> dict[str, Any]:
+    """A scenario with teams in every city along the best route, in every country on it."""
+    route = best_routes(geo, RouteRequest(origin=origin, destination=destination))[0]
+    cities = [n for n in route.nodes if n in geo.cities]
+    agencies = [
+        {"id": f"{c}-POL", "country": c, "name": f"{c} police", "kind": "police"}
+        for c in route.countries
+    ]
+    teams = []
+    for city in cities:
+        country = geo.cities[city].country
+        for k in range(per_city):
+            teams.append(
+                {
+                    "id": f"{city}-{k}",
+                    "agency": f"{country}-POL",
+                    "base": city,
+                    "capabilities": ["road", "technical"] if k == 0 else ["road"],
+                }
+            )
+    return {
+        "schema": "cdplan.scenario/1",
+        "operation": {
+            "id": "BENCH",
+            "name": f"bench {origin}-{destination}",
+            "consignment": {"kind": "heroin", "delivery": "live"},
+            "departure": "2026-12-03T06:00:00+00:00",
+            "planned_at": "2026-11-28T00:00:00+00:00",
+        },
+        "route": {"origin": origin, "destination": destination, "alternatives": 1},
+        "movement": {
+            "uncertainty": 0.1,
+            "speed_factor": max(1.0, days * 24 / max(route.hours, 1) / 2),
+        },
+        "agencies": agencies,
+        "teams": teams,
+        "legal": [{"country": c, "authorised": True} for c in route.countries],
+        "rules": {"max_follow_hours": follow},
+        "solver": {"time_limit_seconds": 60, "workers": 0, "seed": 0},
+    }
+
+
+def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
+    scenario = parse_scenario(data)
+    t = time.perf_counter()
+    problem = resolve_scenario(scenario, geo).problem
+    blocks = all_blocks(problem)
+    solution = solve(
+        problem,
+        time_limit=scenario.solver.time_limit_seconds,
+        workers=scenario.solver.workers,
+        seed=0,
+        blocks=blocks,
+    )
+    elapsed = time.perf_counter() - t
+    route = problem.routes[0]
+    # The map of the same plan, timed on its own (the planning above is not counted).
+    result = plan(scenario, geo)
+    t = time.perf_counter()
+    render_map(result, geo)
+    map_s = time.perf_counter() - t
+    return Result(
+        segments=len(result.segments),
+        map_s=map_s,
+        name=name,
+        countries=len(route.countries),
+        km=route.length_km,
+        teams=len(problem.teams),
+        blocks=len(blocks),
+        status=solution.status.value,
+        objective=solution.report.objective,
+        bound=solution.report.bound,
+        build_s=elapsed - solution.report.wall_seconds,
+        solve_s=solution.report.wall_seconds,
+    )
+
+
+def run(geo: Geodata) -> list[Result]:
+    baseline = load_scenario(path_of(DEFAULT)).model_dump(by_alias=True, mode="json")
+    results = [run_case(geo, f"baseline: {DEFAULT}", baseline)]
+    for name, a, b, per_city, follow, days in CASES:
+        results.append(run_case(geo, name, generated(geo, a, b, per_city, follow, days)))
+    return results

@@ -1,0 +1,60 @@
+"""The main job on the bundled data: what ``make demo`` and ``cdplan demo`` run."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+
+from cli.summary import print_summary
+from geodata import RouteRequest, best_routes, load
+from geodata.export import export_all
+from geodata.overview import draw_overview
+from planner.engine import plan
+from planner.examples import DEFAULT, path_of
+from planner.exports.write import write_all
+from planner.io import load_scenario
+
+# A second view of the network: the Moldova-Ukraine corridor around Transnistria.
+EXTRA_ROUTES = [("Chisinau to Odesa", RouteRequest(origin="MDA-chisinau", destination="UKR-odesa"))]
+
+
+def run_demo(output: Path, console: Console) -> Path:
+    geo = load()
+    output.mkdir(parents=True, exist_ok=True)
+    scenario = load_scenario(path_of(DEFAULT))
+    result = plan(scenario, geo)
+    written = write_all(result, geo, output)
+    plan_path = written["plan.json"]
+
+    print_summary(result, plan_path)
+    layers = export_all(geo, output / "geodata")
+    routes = {title: best_routes(geo, req)[0] for title, req in EXTRA_ROUTES}
+    (output / "routes.json").write_text(
+        json.dumps(
+            {t: r.model_dump(mode="json", exclude={"legs"}) for t, r in routes.items()},
+            indent=1,
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    lines = [(f"{result.operation.name}: {result.route.length_km:.0f} km", result.route.geometry)]
+    lines += [
+        (f"{t}: {r.length_km:.0f} km, {r.hours:.1f} h", r.geometry) for t, r in routes.items()
+    ]
+    png = draw_overview(
+        geo,
+        output / "overview.png",
+        routes=lines,
+        title=f"cdplan: {result.operation.name} and the Black Sea network",
+    )
+    console.print(
+        f"geodata:  {len(geo.crossings)} crossings, {len(geo.ports)} ports, "
+        f"{len(geo.ferries)} ferry lines, {len(geo.network.nodes)} nodes, "
+        f"{len(geo.network.edges)} edges, {len(geo.restricted)} restricted areas "
+        f"-> {layers[0].parent}/"
+    )
+    console.print(f"outputs:  {', '.join(str(p) for p in written.values())}")
+    console.print(f"overview: {png}")
+    return plan_path

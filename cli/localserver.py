@@ -1,0 +1,226 @@
+"""The API in a subprocess on 127.0.0.1: start, kill, restart, find its solver workers.
+
+Used by the load check (``cli.loadcheck``) and the fault tests (``tests/api/live.py``). Workers
+are found through ``/proc/*/stat`` (no psutil), by their parent and process group.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# -- processes ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Proc:
+    pid: int
+    ppid: int
+    pgid: int
+    state: str
+
+
+def processes() -> dict[int, Proc]:
+    """Every process on the machine, from /proc (no psutil): pid -> parent, group, state."""
+    table: dict[int, Proc] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            raw = (entry / "stat").read_text()
+        except OSError:
+            continue  # it ended while we looked
+        # "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
+        rest = raw[raw.rindex(")") + 2 :].split()
+        table[int(entry.name)] = Proc(int(entry.name), int(rest[1]), int(rest[2]), rest[0])
+    return table
+
+
+def alive(pid: int) -> bool:
+    """True while ``pid`` exists and is not a zombie (a dead child not yet reaped)."""
+    try:
+        raw = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return raw[raw.rindex(")") + 2] not in "ZX"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ServerError(RuntimeError):
+    pass
+
+
+class LocalServer:
+    """The API as a uvicorn subprocess on 127.0.0.1, in a session of its own.
+
+    ``settings`` become ``CDPLAN_*`` variables (``lease_seconds=2`` -> ``CDPLAN_LEASE_SECONDS``);
+    no other ``CDPLAN_*`` variable of the caller's environment reaches the server. Its output
+    goes to ``data_dir/server.log``.
+    """
+
+    def __init__(
+        self,
+        database_url: str,
+        data_dir: Path,
+        settings: Mapping[str, object] | None = None,
+        *,
+        port: int | None = None,
+    ) -> None:
+        self.database_url = database_url
+        self.data_dir = data_dir
+        self.settings = dict(settings or {})
+        self.port = port or free_port()
+        self.log_path = data_dir / "server.log"
+        self.process: subprocess.Popen[bytes] | None = None
+        self._log: TextIO | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def pid(self) -> int:
+        if self.process is None:
+            raise ServerError("the server is not running")
+        return self.process.pid
+
+    def env(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CDPLAN_")}
+        env["PYTHONUNBUFFERED"] = "1"
+        env["CDPLAN_DATABASE_URL"] = self.database_url
+        env["CDPLAN_DATA_DIR"] = str(self.data_dir)
+        for name, value in self.settings.items():
+            env[f"CDPLAN_{name.upper()}"] = str(value)
+        return env
+
+    def warm_geodata_cache(self) -> None:
+        """Give the server's workers this process's geodata cache (else the first ones each
+        spend ~6 s building it)."""
+        from geodata.layers import _fingerprint, cache_dir, load
+
+        name = f"geodata-{_fingerprint()}.pickle"
+        if not (cache_dir() / name).exists():
+            load()
+        target = self.data_dir / "cache" / name
+        if not target.exists() and (cache_dir() / name).exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(cache_dir() / name, target)
+
+    def start(self, timeout: float = 60.0) -> None:
+        """Start the server and return once ``GET /healthz`` answers 200."""
+        if self.process is not None and self.process.poll() is None:
+            raise ServerError("the server is already running")
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.warm_geodata_cache()
+        self._log = self.log_path.open("a", encoding="utf-8")
+        self._log.write(f"--- start on port {self.port} ---\n")
+        self._log.flush()
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "uvicorn",
+                "--factory",
+                "api.app:app_from_env",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--log-level",
+                "warning",
+                "--no-access-log",
+                "--no-server-header",
+                "--timeout-keep-alive",
+                "5",
+                "--timeout-graceful-shutdown",
+                "10",
+                "--limit-concurrency",
+                "200",
+            ],
+            cwd=ROOT,
+            env=self.env(),
+            stdin=subprocess.DEVNULL,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: Ctrl-C of the caller is not ours
+        )
+        deadline = time.monotonic() + timeout
+        with httpx.Client(base_url=self.base_url, timeout=2.0) as client:
+            while time.monotonic() < deadline:
+                if self.process.poll() is not None:
+                    raise ServerError(
+                        f"the server exited with {self.process.returncode}:\n{self.log_tail()}"
+                    )
+                with suppress(httpx.HTTPError):
+                    if client.get("/healthz").status_code == 200:
+                        return
+                time.sleep(0.1)
+        self.stop()
+        raise ServerError(
+            f"the server did not answer /healthz in {timeout:g} s:\n{self.log_tail()}"
+        )
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Send ``sig`` to the server process only (not its group) and reap it."""
+        if self.process is None:
+            return
+        with suppress(ProcessLookupError):
+            os.kill(self.process.pid, sig)
+        self.process.wait(timeout=30)
+        self._close_log()
+
+    def stop(self, timeout: float = 20.0) -> None:
+        """SIGTERM (graceful: the supervisor kills its workers and re-queues their jobs)."""
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=30)
+        self._close_log()
+
+    def group(self) -> list[int]:
+        """Live processes in the server's process group (the server and its workers)."""
+        if self.process is None:
+            return []
+        pgid = self.process.pid
+        return sorted(p.pid for p in processes().values() if p.pgid == pgid and p.state not in "ZX")
+
+    def workers(self) -> list[int]:
+        """Live children of the server process: its solver workers."""
+        if self.process is None or self.process.poll() is not None:
+            return []
+        ppid = self.process.pid
+        return sorted(p.pid for p in processes().values() if p.ppid == ppid and p.state not in "ZX")
+
+    def log_tail(self, chars: int = 4000) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
+        except OSError:
+            return ""
+
+    def _close_log(self) -> None:
+        if self._log is not None:
+            self._log.close()
+            self._log = None

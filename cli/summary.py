@@ -1,0 +1,39 @@
+"""The short summary of a plan that ``cdplan plan`` and ``cdplan demo`` print."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Console
+
+from planner.plan import Plan
+
+out = Console()
+
+
+def print_summary(result: Plan, path: Path) -> None:
+    out.print(
+        f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
+        f"[bold]{result.status}[/bold]"
+    )
+    for r in result.reasons:
+        out.print(f"  - {r.message} [{r.code}: {r.subject}]")
+    if result.route.countries:
+        out.print(
+            f"route: {' > '.join(result.route.countries)}, {result.route.length_km:.0f} km, "
+            f"{result.route.hours:.1f} h, via "
+            f"{', '.join(c.name for c in result.route.crossings) or 'no border'}"
+        )
+    if result.assignments:
+        k = result.kpis
+        out.print(
+            f"handovers: {k.handovers}, team-hours: {k.team_hours:.1f}, longest follow: "
+            f"{k.longest_follow_hours:.1f} h; solver: objective {result.solver.objective}, "
+            f"bound {result.solver.bound}, {result.solver.wall_seconds:.2f} s"
+        )
+        for h in result.handovers:
+            out.print(f"  {h.kind:6} {h.place.name}: {h.from_team} -> {h.to_team}, {h.end_local}")
+    late = [a.country for a in result.authorisations if a.too_late]
+    if late:
+        out.print(f"[yellow]too late to request authorisation in time:[/yellow] {', '.join(late)}")
+    out.print(f"plan: {path}")

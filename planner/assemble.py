@@ -1,0 +1,281 @@
+"""Assembling the plan document from the resolved problem and the solver's choice.
+
+Everything here is presentation of decisions already made: segments with their windows and local
+times, each team's presence per segment, the handovers between consecutive blocks, the
+authorisations to request, KPIs and the alternatives. Nothing here decides anything.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shapely.geometry import LineString, mapping
+
+from geodata.layers import Geodata
+from geodata.routing import Route
+from planner.model.blocks import Block
+from planner.model.problem import Problem, RouteOption, Segment, Spot
+from planner.model.solve import Solution
+from planner.plan import (
+    Alternative,
+    Assignment,
+    Authorisation,
+    Handover,
+    Kpis,
+    OperationInfo,
+    PlacePoint,
+    PlanRoute,
+    PlanSegment,
+    PlanTeam,
+    SolverInfo,
+)
+from planner.resolve.authorisation import request_by
+from planner.resolve.resolver import Resolved
+from planner.scenario import Scenario
+
+
+def _local(geo: Geodata, when: datetime, country: str) -> str:
+    facts = geo.countries.get(country)
+    if facts is None:
+        return when.strftime("%Y-%m-%d %H:%M UTC")
+    return when.astimezone(ZoneInfo(facts.timezone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
+def _place(s: Spot) -> PlacePoint:
+    return PlacePoint(id=s.id, name=s.name, lat=s.lat, lon=s.lon, country=s.country)
+
+
+def operation_info(scenario: Scenario, planned_at: datetime) -> OperationInfo:
+    op = scenario.operation
+    return OperationInfo(
+        id=op.id,
+        name=op.name,
+        handling_code=op.handling_code.value,
+        consignment=op.consignment.kind,
+        delivery=op.consignment.delivery.value,
+        departure=op.departure.astimezone(ZoneInfo("UTC")),
+        planned_at=planned_at,
+    )
+
+
+def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSegment]:
+    return [
+        PlanSegment(
+            id=s.id,
+            country=s.country,
+            countries=list(s.countries),
+            mode=s.mode,
+            **{"from": _place(s.start_spot)},
+            to=_place(s.end_spot),
+            km=s.km,
+            start=problem.at(s.start),
+            end=problem.at(s.end),
+            start_local=_local(geo, problem.at(s.start), s.start_spot.country),
+            end_local=_local(geo, problem.at(s.end), s.end_spot.country),
+            nominal_start=problem.at(s.nominal_start),
+            nominal_end=problem.at(s.nominal_end),
+            minutes_min=s.min_minutes,
+            minutes_max=s.max_minutes,
+            follow_minutes_max=s.follow_max,
+        )
+        for s in route.segments
+    ]
+
+
+def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
+    """Each team's duties numbered 1, 2, ... in time order (None for a ferry leg, on board)."""
+    out: dict[str, int | None] = {}
+    by_team: dict[str, list[Block]] = defaultdict(list)
+    for b in solution.blocks:
+        if problem.routes[b.route].segments[b.first].mode == "ferry":
+            out[b.id] = None
+        else:
+            by_team[b.team].append(b)
+    for blocks in by_team.values():
+        anchors = sorted({solution.duty_of.get(b.id) or 0 for b in blocks})
+        for b in blocks:
+            out[b.id] = anchors.index(solution.duty_of.get(b.id) or 0) + 1
+    return out
+
+
+def assignments(problem: Problem, route: RouteOption, solution: Solution) -> list[Assignment]:
+    """A team's presence per segment: over the whole window (rule 1), with the expected times."""
+    out = []
+    duties = _duty_numbers(problem, solution)
+    for b in solution.blocks:
+        team = problem.team(b.team)
+        for k in range(b.first, b.last + 1):
+            seg = route.segments[k]
+            first = k == b.first
+            out.append(
+                Assignment(
+                    team=b.team,
+                    agency=team.agency,
+                    segment=seg.id,
+                    start=problem.at(seg.start - (problem.overlap if first else 0)),
+                    end=problem.at(seg.end),
+                    expected_start=problem.at(
+                        seg.nominal_start - (problem.overlap if first else 0)
+                    ),
+                    expected_end=problem.at(seg.nominal_end),
+                    duty=duties.get(b.id),
+                    foreign=team.country not in seg.countries,
+                    remote=seg.mode == "ferry" and "maritime" not in team.capabilities,
+                )
+            )
+    return sorted(out, key=lambda a: (a.start, a.segment, a.team))
+
+
+def _kind(before: Segment, after: Segment, from_country: str, to_country: str) -> str:
+    if "ferry" in (before.mode, after.mode):
+        return "port"
+    if before.countries != after.countries or from_country != to_country:
+        return "border"
+    return "relief"
+
+
+def handovers(
+    geo: Geodata, problem: Problem, route: RouteOption, blocks: list[Block]
+) -> list[Handover]:
+    ending: dict[int, list[Block]] = defaultdict(list)
+    starting: dict[int, list[Block]] = defaultdict(list)
+    for b in blocks:
+        ending[b.last + 1].append(b)
+        starting[b.first].append(b)
+    out = []
+    for k in sorted(starting):
+        if k == 0:
+            continue
+        before, after = route.segments[k - 1], route.segments[k]
+        outgoing = sorted(ending.get(k, []), key=lambda b: b.team)
+        incoming = sorted(starting[k], key=lambda b: b.team)
+        if not outgoing:
+            # Covered by a team that carries on; the newcomer joins (min_teams > 1).
+            outgoing = [b for b in blocks if b.first < k <= b.last][: len(incoming)]
+        for src, dst in zip(outgoing, incoming, strict=False):
+            a, z = problem.team(src.team), problem.team(dst.team)
+            # Expected passage: the incoming team is in place `overlap` minutes before it.
+            start = problem.at(after.nominal_start - problem.overlap)
+            end = problem.at(after.nominal_start)
+            spot = after.start_spot
+            out.append(
+                Handover(
+                    kind=_kind(before, after, a.country, z.country),
+                    place=_place(spot),
+                    from_team=a.id,
+                    to_team=z.id,
+                    from_agency=a.agency,
+                    to_agency=z.agency,
+                    start=start,
+                    end=end,
+                    start_local=_local(geo, start, spot.country),
+                    end_local=_local(geo, end, spot.country),
+                    earliest=problem.at(after.start),
+                    latest=problem.at(before.end),
+                )
+            )
+    return out
+
+
+def authorisations(
+    scenario: Scenario, countries: list[str], planned_at: datetime
+) -> list[Authorisation]:
+    out = []
+    for c in dict.fromkeys(countries):
+        entry = scenario.legal_for(c)
+        if entry is None:
+            continue
+        by = request_by(scenario.operation.departure, entry.lead_time_hours)
+        out.append(
+            Authorisation(
+                country=c,
+                authority=entry.authority,
+                delivery=scenario.operation.consignment.delivery.value,
+                request_by=by,
+                too_late=by < planned_at,
+            )
+        )
+    return out
+
+
+def route_of(resolved: Resolved, index: int) -> PlanRoute:
+    r = resolved.routes[index]
+    return PlanRoute(
+        countries=r.countries,
+        crossings=[PlacePoint(**c.model_dump()) for c in r.crossings],
+        length_km=r.length_km,
+        hours=resolved.problem.routes[index].hours,
+        geometry=r.geometry,
+    )
+
+
+def alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
+    return [
+        Alternative(
+            countries=r.countries,
+            crossings=[c.id for c in r.crossings],
+            length_km=r.length_km,
+            hours=o.hours,
+            chosen=i == chosen,
+            geometry=dict(mapping(LineString(o.coordinates))),
+        )
+        for i, (r, o) in enumerate(zip(resolved.routes, resolved.problem.routes, strict=True))
+    ]
+
+
+def teams(problem: Problem) -> list[PlanTeam]:
+    return [
+        PlanTeam(
+            id=t.id,
+            agency=t.agency,
+            country=t.country,
+            capabilities=sorted(t.capabilities),
+            base=PlacePoint(
+                id=t.id + "-base",
+                name=t.base_name,
+                lat=t.base_lat,
+                lon=t.base_lon,
+                country=t.country,
+            ),
+        )
+        for t in problem.teams
+    ]
+
+
+def kpis(problem: Problem, blocks: list[Block], handover_count: int) -> Kpis:
+    return Kpis(
+        handovers=handover_count,
+        team_hours=round(sum(b.watch for b in blocks) / 60.0, 2),
+        longest_follow_hours=round(max((b.follow for b in blocks), default=0) / 60.0, 2),
+        coverage=1.0 if blocks else 0.0,
+    )
+
+
+def judged_route(judged: Route | None) -> PlanRoute:
+    """The route an invalid or infeasible scenario was judged on (empty when there is none)."""
+    if judged is None:
+        return PlanRoute()
+    return PlanRoute(
+        countries=judged.countries,
+        crossings=[PlacePoint(**c.model_dump()) for c in judged.crossings],
+        length_km=judged.length_km,
+        hours=judged.hours,
+        geometry=judged.geometry,
+    )
+
+
+def solver_info(solution: Solution) -> SolverInfo:
+    """The solver report as the plan shows it, so that a result can be reproduced."""
+    rep = solution.report
+    return SolverInfo(
+        objective=rep.objective,
+        bound=rep.bound,
+        wall_seconds=rep.wall_seconds,
+        build_seconds=rep.build_seconds,
+        seed=rep.seed,
+        workers=rep.workers,
+        version=f"ortools {rep.version}",
+        candidate_blocks=rep.blocks,
+    )

@@ -1,0 +1,36 @@
+"""Named numbers of the planner, each with the reason for its value.
+
+A number that shapes a plan lives here once; modules import it by name.
+"""
+
+from __future__ import annotations
+
+# A surveillance car drives this many times faster than the loaded truck it follows: trucks are
+# held to 80-90 km/h on motorways and less on mountain roads, unmarked cars are not. It sets how
+# quickly a team can leap-frog ahead along the route and how long it needs from its base.
+CAR_SPEEDUP = 1.25
+
+# A relief point about every hour of driving: long legs are cut so that a relief handover can
+# happen near any moment a team reaches its follow or duty limit, without making the model large
+# (each cut multiplies the candidate blocks).
+RELIEF_INTERVAL_MINUTES = 60.0
+
+# A team given no availability is free this long before departure and after the latest arrival:
+# in practice the whole operation, with room for travel to and from the route.
+DEFAULT_AVAILABILITY_MARGIN_DAYS = 7
+
+# Above this many candidate blocks (team x run of segments) the model no longer builds and solves
+# within the service's time and memory budget on a 2-core worker: building 500,000 Booleans took
+# 7.5 s and 1.5 GB, and 60,000 blocks build in about 2 s.
+MAX_BLOCKS = 60_000
+
+# Which capabilities can watch which kind of segment (a stop is watched from a car or a train).
+CAPABLE: dict[str, frozenset[str]] = {
+    "road": frozenset({"road"}),
+    "rail": frozenset({"rail"}),
+    "ferry": frozenset({"maritime", "technical"}),
+    "stop": frozenset({"road", "rail"}),
+}
+# Only road and rail are physical following: an escort on board a ferry and technical tracking
+# are not, nor is a static watch at a known stop (max_follow_hours does not apply to them).
+FOLLOWING: frozenset[str] = frozenset({"road", "rail"})

@@ -1,0 +1,121 @@
+"""Candidate blocks: a team watching a run of consecutive segments of one route.
+
+The model chooses among blocks: a set partition along the route, which proves optima far faster
+than pairing teams with segments one by one. So every rule that concerns one block alone is
+applied here, before the model is built, and a block that breaks one is never created; the rules
+themselves are in :mod:`planner.model.rules`. Rules between blocks (coverage, no two places at
+once, duty and rest) are model constraints (:mod:`planner.model.constraints`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from planner.constants import MAX_BLOCKS
+from planner.model.problem import Problem, RouteOption, TeamSpec
+from planner.model.rules import Broken, check_run
+
+
+@dataclass(frozen=True)
+class Block:
+    """Team ``team`` watches segments ``first..last`` of route ``route``.
+
+    Two clocks, on purpose. ``start``/``end`` are absolute: from ``overlap`` minutes before the
+    earliest moment the consignment can reach the block to the latest it can leave it; they are
+    what availability is checked against, so a plan holds whenever the consignment runs. Duty,
+    rest and following are about how long a team works once dispatched on live tracking: they
+    use the expected timeline (``duty_start``/``duty_end``) and the longest time each stretch can
+    take (``follow``).
+    """
+
+    id: str
+    route: int
+    team: str
+    first: int
+    last: int
+    start: int
+    end: int
+    travel: int
+    follow: int  # worst-case minutes of physical following
+    duty_start: int  # leaves base, on the expected timeline
+    duty_end: int  # released, on the expected timeline with worst-case stretch durations
+    expected_watch: int  # expected minutes on watch (overlap included)
+    expected_follow: int  # expected minutes of physical following
+    foreign_minutes: int
+    foreign_km: float
+    foreign_country: str | None
+
+    @property
+    def watch(self) -> int:
+        return self.expected_watch
+
+    def covers(self, segment: int) -> bool:
+        return self.first <= segment <= self.last
+
+
+def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
+    """Every lawful block of ``team`` on ``route`` (the rules are in planner.model.rules)."""
+    segs = route.segments
+    for i, first in enumerate(segs):
+        for j in range(i, len(segs)):
+            verdict = check_run(problem, route, team, i, j)
+            if isinstance(verdict, Broken):
+                if verdict.final:
+                    break
+                continue
+            last = segs[j]
+            yield Block(
+                id=f"r{route.index}:{team.id}:{i}-{j}",
+                route=route.index,
+                team=team.id,
+                first=i,
+                last=j,
+                start=first.start - problem.overlap,
+                end=last.end,
+                travel=verdict.travel,
+                follow=verdict.follow,
+                duty_start=verdict.duty_start,
+                duty_end=verdict.duty_end,
+                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
+                expected_follow=sum(
+                    s.nominal_end - s.nominal_start for s in segs[i : j + 1] if s.following
+                ),
+                foreign_minutes=verdict.foreign_minutes,
+                foreign_km=round(verdict.foreign_km, 2),
+                foreign_country=verdict.foreign_country,
+            )
+
+
+class ModelTooLargeError(ValueError):
+    """The scenario would build a model larger than the engine accepts."""
+
+
+def all_blocks(problem: Problem) -> list[Block]:
+    """Every lawful block of every team on every candidate route.
+
+    Raises:
+        ModelTooLargeError: past ``MAX_BLOCKS`` blocks; generation stops there, so an oversized
+            scenario costs no more than the limit.
+    """
+    out: list[Block] = []
+    for r in problem.routes:
+        for t in problem.teams:
+            out.extend(blocks_for(problem, r, t))
+            if len(out) > MAX_BLOCKS:
+                raise ModelTooLargeError(
+                    f"the scenario needs more than {MAX_BLOCKS} candidate team assignments, the "
+                    "most the engine builds within its time and memory budget; use fewer teams "
+                    "or alternatives, a shorter route or a shorter max_follow_hours"
+                )
+    return out
+
+
+def by_segment(blocks: list[Block]) -> dict[tuple[int, int], list[Block]]:
+    """Blocks covering each (route, segment)."""
+    out: dict[tuple[int, int], list[Block]] = defaultdict(list)
+    for b in blocks:
+        for s in range(b.first, b.last + 1):
+            out[(b.route, s)].append(b)
+    return out

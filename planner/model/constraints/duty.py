@@ -1,0 +1,76 @@
+"""Duty and rest (SPEC §4 rule 5), as duty windows.
+
+A duty runs from leaving base for its first post to the end of its last block (on the expected
+timeline, with worst-case stretch durations) and lasts at most ``max_duty``; consecutive duties
+are separated by ``min_rest``.
+
+Formulation: for every time a block of the team could start a duty, a window literal "a duty
+starts here" (anchor ``s``, reaching to ``s + max_duty``). Then
+(i)  every chosen block lies inside some chosen window: ``take[b] <= sum(window[D] for D ⊇ b)``;
+(ii) a chosen window starts at least ``min_rest`` after every chosen block that began before it:
+     ``window[D] + take[a] <= 1`` when ``a`` starts before ``s`` and ends after ``s - min_rest``.
+Any chosen set satisfying both splits into lawful duties (assign each block to the latest chosen
+window anchored at or before it), and every lawful plan satisfies both (anchor each duty at its
+first block), so the rule is exact; and the constraints are set-cover and conflict rows, which
+give the LP relaxation something to hold on to (a big-M duty-assignment model proved nothing on
+the Aurora scenario in 30 s).
+
+A ferry escort (on board) or technical tracking of a ferry leg is outside the duty model: the
+escort rests on board and remote tracking is a control-room watch. Availability windows were
+applied when the blocks were made; a duty may not bridge two of them (checked here too).
+"""
+
+from __future__ import annotations
+
+from ortools.sat.python import cp_model
+
+from planner.model.blocks import Block
+from planner.model.problem import Problem, TeamSpec
+from planner.model.variables import Variables
+
+
+def _window_of(team: TeamSpec, start: int, end: int) -> int | None:
+    return next((i for i, (a, z) in enumerate(team.availability) if a <= start and end <= z), None)
+
+
+def add_duty(
+    model: cp_model.CpModel,
+    problem: Problem,
+    v: Variables,
+    enforce: dict[str, cp_model.IntVar] | None = None,
+) -> None:
+    for team_id, all_blocks in v.of_team().items():
+        team = problem.team(team_id)
+        blocks: list[Block] = [
+            b for b in all_blocks if problem.routes[b.route].segments[b.first].mode != "ferry"
+        ]
+        if not blocks:
+            continue
+        lo = min(b.duty_start for b in blocks)
+        hi = max(b.duty_end for b in blocks)
+        if hi - lo <= team.max_duty and len(team.availability) == 1:
+            continue  # every combination of its blocks fits in one duty
+        lit = [enforce[team_id]] if enforce is not None else []
+        anchors = sorted({(b.route, b.duty_start) for b in blocks})
+        windows = {a: model.new_bool_var(f"duty-{team_id}-r{a[0]}-at{a[1]}") for a in anchors}
+        v.duties[team_id] = list(windows.items())
+        for b in blocks:
+            home = _window_of(team, b.duty_start, b.duty_end)
+            inside = [
+                w
+                for (r, s), w in windows.items()
+                if r == b.route
+                and s <= b.duty_start
+                and b.duty_end <= s + team.max_duty
+                and _window_of(team, s, s) == home
+            ]
+            ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"duty-cover-{b.id}")
+            if lit:
+                ct.only_enforce_if(lit)
+        for (r, s), w in windows.items():
+            for a in blocks:
+                if a.route == r and a.duty_start < s < a.duty_end + team.min_rest:
+                    ct = model.add_bool_or([w.negated(), v.take[a.id].negated()])
+                    ct.with_name(f"rest-{team_id}-at{s}-{a.id}")
+                    if lit:
+                        ct.only_enforce_if(lit)

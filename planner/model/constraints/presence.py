@@ -1,0 +1,58 @@
+"""No team in two places at once, and real travel time between its posts (SPEC §4 rule 4).
+
+A team that leaves a block to leap-frog ahead must reach the start of its next block ``overlap``
+minutes before the consignment can: the drive along the route at car speed must not take longer
+than the consignment's shortest transit between the two blocks, less the overlap (a relative
+test, so it holds however early or late the consignment runs).
+
+So a block ending at segment ``last`` also blocks the team up to the last segment ``reach`` it
+could not get ahead to in time. Two blocks of a team conflict exactly when these extended
+intervals ``[first, reach]`` meet; conflicts of intervals are cliques at points, so the family is
+one at-most-one per team and segment, which presolves and relaxes far better than pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import cache
+
+from ortools.sat.python import cp_model
+
+from planner.model.problem import Problem
+from planner.model.variables import Variables
+
+
+def blocked_until(problem: Problem, route: int, last: int) -> int:
+    """The last segment a team finishing at segment ``last`` cannot start in time."""
+    segs = problem.routes[route].segments
+    k = last
+    # Transit grows faster than the car's drive, so once the team is in time it stays in time.
+    while k + 1 < len(segs):
+        nxt = k + 1
+        drive = problem.travel_along(route, last + 1, nxt)
+        if drive + problem.overlap <= problem.min_transit(route, last + 1, nxt):
+            break
+        k = nxt
+    return k
+
+
+def add_presence(
+    model: cp_model.CpModel,
+    problem: Problem,
+    v: Variables,
+    enforce: dict[str, cp_model.IntVar] | None = None,
+) -> None:
+    reach = cache(lambda r, last: blocked_until(problem, r, last))
+    for team, blocks in v.of_team().items():
+        if len(blocks) < 2:
+            continue
+        lit = [enforce[team]] if enforce is not None else []
+        at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
+        for b in blocks:
+            for s in range(b.first, reach(b.route, b.last) + 1):
+                at[(b.route, s)].append(v.take[b.id])
+        for (r, s), takes in at.items():
+            if len(takes) > 1:
+                ct = model.add_at_most_one(takes).with_name(f"presence-{team}-r{r}-s{s}")
+                if lit:
+                    ct.only_enforce_if(lit)

@@ -1,0 +1,82 @@
+"""The objective (scenario ``weights``), as a cost per block.
+
+- handovers: every block after the first ``min_teams`` on the route starts with a handover;
+- team_hours: expected hours a team works on its block: driving from base to its post, then on
+  watch (handover overlap included), so a team far away is not sent when a near one is free;
+- exposure: long follows by one team are more likely to be noticed; a block's exposure is
+  ``follow_hours ** 2 / max_follow_hours`` (a block as long as the limit costs as many exposure
+  hours as the limit; two half-length blocks cost half as much);
+- foreign_observation: hours a team spends following abroad under foreign observation;
+- stability (re-planning after an event only): expected hours a block watches stretches that the
+  previous version did not give to its team: another team's stretch, or one the previous version
+  did not go along (a new way round is a change too; planner.replan.stability). A penalty, never a
+  bonus: coverage is "at least min_teams", so a bonus could pay for needless extra teams.
+
+CP-SAT needs integers: costs are scaled by ``SCALE`` and rounded; the reported objective is
+divided back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from planner.model.blocks import Block
+from planner.model.problem import Problem
+from planner.model.variables import Variables
+
+SCALE = 100
+
+
+@dataclass(frozen=True)
+class BlockCost:
+    handovers: float
+    team_hours: float
+    exposure: float
+    foreign_hours: float
+    changed_hours: float = 0.0
+
+    def total(self, problem: Problem) -> float:
+        w = problem.weights
+        return (
+            w.handovers * self.handovers
+            + w.team_hours * self.team_hours
+            + w.exposure * self.exposure
+            + w.foreign_observation * self.foreign_hours
+            + w.stability * self.changed_hours
+        )
+
+
+def changed_hours(problem: Problem, b: Block) -> float:
+    """Expected hours of ``b`` on stretches the previous version did not give to its team."""
+    if not problem.previous:
+        return 0.0
+    segs = problem.routes[b.route].segments
+    minutes = sum(
+        segs[k].nominal_end - segs[k].nominal_start
+        for k in range(b.first, b.last + 1)
+        if b.team not in problem.previous.get((b.route, k), frozenset())
+    )
+    return minutes / 60.0
+
+
+def block_cost(problem: Problem, b: Block) -> BlockCost:
+    follow_h = b.expected_follow / 60.0
+    return BlockCost(
+        handovers=1.0,
+        team_hours=(b.watch + b.travel) / 60.0,
+        exposure=follow_h * follow_h / (problem.max_follow / 60.0),
+        foreign_hours=b.foreign_minutes / 60.0,
+        changed_hours=changed_hours(problem, b),
+    )
+
+
+def scaled(problem: Problem, b: Block) -> int:
+    return round(block_cost(problem, b).total(problem) * SCALE)
+
+
+def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
+    # The first min_teams blocks of the route pick the consignment up: no handover for them.
+    offset = round(problem.weights.handovers * problem.min_teams * SCALE)
+    model.minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)

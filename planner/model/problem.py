@@ -1,0 +1,154 @@
+"""The resolved planning problem: what the model is built from.
+
+Everything is plain data in whole minutes after ``t0`` (the departure, UTC), so that tests can
+write a problem by hand and the model never touches geography. :mod:`planner.resolve` builds
+a problem from a scenario and the geodata.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from planner.constants import CAR_SPEEDUP, FOLLOWING
+from planner.weights import Weights
+
+SegmentMode = Literal["road", "rail", "ferry", "stop"]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """A place on the route: node id (or ``@lat,lon``), name, position, country."""
+
+    id: str
+    name: str
+    lat: float
+    lon: float
+    country: str
+    crossing: str | None = None  # the crossing id when the spot is a border crossing
+    port: bool = False
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A stretch of one route watched by the same team(s), inside one jurisdiction.
+
+    ``start`` / ``end`` bound the window in which the consignment may be on the stretch
+    (earliest entry, latest exit). ``countries`` are the states whose teams may watch it without
+    foreign observation: one country, or the two port states of a ferry leg.
+    """
+
+    id: str
+    index: int
+    mode: SegmentMode
+    countries: tuple[str, ...]
+    start_spot: Spot
+    end_spot: Spot
+    km: float
+    start: int
+    end: int
+    nominal_start: int
+    nominal_end: int
+    drive_start: float  # cumulative driving minutes from the origin at the start spot
+    drive_end: float
+    min_minutes: int = 0  # shortest time the consignment takes on this stretch alone
+    max_minutes: int = 0  # longest time it takes on this stretch alone
+    # Longest time of moving on this stretch: queueing at a border is a static watch, not
+    # following; None means all of max_minutes.
+    moving_max: int | None = None
+
+    @property
+    def follow_max(self) -> int:
+        if not self.following:
+            return 0
+        return self.max_minutes if self.moving_max is None else self.moving_max
+
+    @property
+    def country(self) -> str:
+        return self.countries[0]
+
+    @property
+    def following(self) -> bool:
+        return self.mode in FOLLOWING
+
+
+@dataclass(frozen=True)
+class RouteOption:
+    """One candidate route cut into segments, in order."""
+
+    index: int
+    segments: tuple[Segment, ...]
+    countries: tuple[str, ...]
+    crossings: tuple[Spot, ...]
+    length_km: float
+    coordinates: tuple[tuple[float, float], ...]  # lon, lat
+    hours: float
+
+
+@dataclass(frozen=True)
+class TeamSpec:
+    """A team as the model sees it. ``reach[(route, k)]`` is the driving time in minutes from the
+    team's base to boundary ``k`` of route ``route`` (boundary k is the start of segment k; the
+    last boundary is the destination); missing means unreachable."""
+
+    id: str
+    agency: str
+    country: str
+    capabilities: frozenset[str]
+    availability: tuple[tuple[int, int], ...]
+    max_duty: int
+    min_rest: int
+    reach: Mapping[tuple[int, int], int]
+    base_name: str = ""
+    base_lat: float = 0.0
+    base_lon: float = 0.0
+
+
+@dataclass(frozen=True)
+class ForeignLimit:
+    """Teams of ``team_country`` may follow into ``host`` for at most this far and long."""
+
+    host: str
+    team_country: str
+    max_km: float
+    max_minutes: int
+
+
+@dataclass(frozen=True)
+class Problem:
+    t0: datetime  # UTC
+    routes: tuple[RouteOption, ...]
+    teams: tuple[TeamSpec, ...]
+    overlap: int  # handover overlap, minutes
+    max_follow: int  # minutes
+    min_teams: int = 1
+    weights: Weights = field(default_factory=Weights)
+    foreign: tuple[ForeignLimit, ...] = ()
+    # Leap-frogging: a team drives this many times faster than the consignment along the route.
+    car_speedup: float = CAR_SPEEDUP
+    # Re-planning after an event: the teams the previous version had on each (route, segment)'s
+    # stretch (planner.replan.stability); empty for a first plan.
+    previous: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+
+    def at(self, minutes: float) -> datetime:
+        return self.t0 + timedelta(minutes=minutes)
+
+    def team(self, team_id: str) -> TeamSpec:
+        return next(t for t in self.teams if t.id == team_id)
+
+    def foreign_limit(self, host: str, team_country: str) -> ForeignLimit | None:
+        return next(
+            (f for f in self.foreign if f.host == host and f.team_country == team_country), None
+        )
+
+    def min_transit(self, route: int, k1: int, k2: int) -> int:
+        """Shortest time the consignment takes from boundary ``k1`` to boundary ``k2``."""
+        return sum(s.min_minutes for s in self.routes[route].segments[k1:k2])
+
+    def travel_along(self, route: int, k1: int, k2: int) -> int:
+        """Minutes a team needs to drive between boundaries ``k1`` and ``k2`` of a route."""
+        segs = self.routes[route].segments
+        pos = [s.drive_start for s in segs] + [segs[-1].drive_end]
+        return round(abs(pos[k2] - pos[k1]) / self.car_speedup)

@@ -1,0 +1,170 @@
+"""The route a scenario asks for: a fixed itinerary (checked, never re-routed) or the best
+candidate routes that avoid unauthorised and avoided states, avoided crossings and restricted
+areas; then each route cut into segments with their ETA windows."""
+
+from __future__ import annotations
+
+from geodata import GeodataError, Mode, NoRouteError, RouteRequest, best_routes
+from geodata.layers import Geodata
+from geodata.places import Coordinates, resolve
+from geodata.routing import Route, itinerary
+from planner.model.problem import RouteOption, Spot
+from planner.reasons import PlanningError, Reason
+from planner.resolve import segments as seg
+from planner.resolve.authorisation import authorised_countries, unauthorised
+from planner.scenario import Scenario
+
+
+def _where(place: str | Coordinates) -> str:
+    return place if isinstance(place, str) else (place.name or "a place given by coordinates")
+
+
+def _modes(scenario: Scenario) -> tuple[Mode, ...]:
+    return tuple(Mode(m) for m in scenario.route.modes)
+
+
+def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
+    waypoints = scenario.route.waypoints or []
+    route = itinerary(geo, waypoints, _modes(scenario))
+    reasons: list[Reason] = []
+    for leg in route.legs:
+        edge = geo.network.edges.get(leg.edge.split("@")[0]) or next(
+            (e for e in geo.network.edges.values() if leg.edge.startswith(e.id)), None
+        )
+        area_id = edge.restricted if edge is not None else None
+        if area_id is not None:
+            area = geo.restricted[area_id]
+            last = geo.network.nodes.get(leg.from_node)
+            where = last.name if last is not None else leg.from_node
+            reasons.append(
+                Reason(
+                    code="restricted_area",
+                    message=f"the itinerary enters {area.name}, "
+                    f"{area.wording[0].lower()}{area.wording[1:].rstrip('.')}; "
+                    f"interdict at {where}, the last point under a cooperating authority, "
+                    "or change the itinerary",
+                    subject=area_id,
+                )
+            )
+            break
+    for place in route.crossings:
+        crossing = geo.crossings[place.id]
+        if crossing.status.value != "open":
+            reasons.append(
+                Reason(
+                    code=f"crossing_{crossing.status.value}",
+                    message=f"the itinerary uses {crossing.name}, which is "
+                    + crossing.status.value.replace("non_plannable", "not plannable"),
+                    subject=crossing.id,
+                )
+            )
+        if crossing.id in scenario.route.avoid.crossings:
+            reasons.append(
+                Reason(
+                    code="avoided_crossing",
+                    subject=crossing.id,
+                    message=f"the itinerary uses {crossing.name}, which is to be avoided",
+                )
+            )
+    for c in route.countries:
+        if c in scenario.route.avoid.countries:
+            reasons.append(
+                Reason(
+                    code="avoided_country",
+                    subject=c,
+                    message=f"the itinerary enters {c}, which is to be avoided",
+                )
+            )
+    reasons += unauthorised(scenario, route.countries)
+    if reasons:
+        raise PlanningError("infeasible", reasons, route=route)
+    return route
+
+
+def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
+    r = scenario.route
+    assert r.origin is not None and r.destination is not None
+    allowed = authorised_countries(scenario, geo)
+    blocked = sorted((set(geo.countries) - allowed) | set(r.avoid.countries))
+    request = RouteRequest(
+        origin=r.origin,
+        destination=r.destination,
+        via=tuple(r.via),
+        avoid_countries=tuple(blocked),
+        avoid_crossings=tuple(r.avoid.crossings),
+        modes=_modes(scenario),
+        alternatives=r.alternatives,
+    )
+    try:
+        return best_routes(geo, request)
+    except NoRouteError as exc:
+        # Say which states block it, when a route exists without the authorisation rule.
+        try:
+            open_req = request.model_copy(
+                update={"avoid_countries": tuple(r.avoid.countries), "alternatives": 1}
+            )
+            lawful = best_routes(geo, open_req)[0]
+        except GeodataError:
+            raise PlanningError(
+                "infeasible",
+                [Reason(code="no_route", message=str(exc), subject=exc.field or "route")],
+            ) from exc
+        raise PlanningError(
+            "infeasible",
+            [
+                Reason(
+                    code="no_authorised_route",
+                    message="every lawful route crosses a state that has not authorised the "
+                    "delivery",
+                    subject="route",
+                ),
+                *unauthorised(scenario, lawful.countries),
+            ],
+        ) from exc
+
+
+def route_option(scenario: Scenario, geo: Geodata, route: Route, index: int) -> RouteOption:
+    origin = Spot(**route.origin.model_dump())
+    destination = Spot(**route.destination.model_dump())
+    items = seg.atoms(geo, route, origin, destination)
+    for i, stop in enumerate(scenario.movement.stops):
+        try:
+            snapped = resolve(geo, stop.at, field=f"movement.stops[{i}].at")
+        except GeodataError as exc:
+            raise PlanningError(
+                "invalid",
+                [Reason(code="bad_place", message=str(exc), subject=f"movement.stops[{i}].at")],
+            ) from exc
+        if not seg.insert_stop(items, snapped.key, float(stop.minutes)):
+            raise PlanningError(
+                "invalid",
+                [
+                    Reason(
+                        code="stop_not_on_route",
+                        message=f"the stop at {_where(stop.at)} is not on the route; "
+                        "give a city or crossing the route passes",
+                        subject=f"movement.stops[{i}].at",
+                    )
+                ],
+            )
+    limits = {
+        (e.country, fo.from_): fo.max_km for e in scenario.legal for fo in e.foreign_observation
+    }
+    items, forced = seg.foreign_cuts(items, limits)
+    groups = seg.group(items, forced)
+    segs = seg.timeline(
+        groups,
+        speed_factor=scenario.movement.speed_factor,
+        uncertainty=scenario.movement.uncertainty,
+        prefix=f"R{index + 1}-S",
+    )
+    crossings = tuple(seg.spot_for(geo, c.id) for c in route.crossings)
+    return RouteOption(
+        index=index,
+        segments=tuple(segs),
+        countries=tuple(route.countries),
+        crossings=crossings,
+        length_km=route.length_km,
+        coordinates=tuple(tuple(c) for c in route.geometry["coordinates"]),  # type: ignore[attr-defined]
+        hours=round(segs[-1].nominal_end / 60.0, 2) if segs else 0.0,
+    )

@@ -1,0 +1,28 @@
+"""The objective's weights: one model, read by the scenario and by the planning problem.
+
+It lives apart from the scenario so that the model layer, which knows no geography, can hold it.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from planner.strict import Model
+
+
+class Weights(Model):
+    handovers: float = Field(default=10.0, ge=0, le=1000, description="Per handover")
+    team_hours: float = Field(default=1.0, ge=0, le=1000, description="Per team-hour on watch")
+    exposure: float = Field(
+        default=5.0, ge=0, le=1000, description="Per exposure hour (long follows by one team)"
+    )
+    foreign_observation: float = Field(
+        default=20.0, ge=0, le=1000, description="Per hour of foreign observation"
+    )
+    stability: float = Field(
+        default=5.0,
+        ge=0,
+        le=1000,
+        description="When re-planning after an event: per hour of watch by a team the previous "
+        "version did not have on that stretch (or on a stretch it did not go along)",
+    )
