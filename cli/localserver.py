@@ -113,7 +113,8 @@ class LocalServer:
 
     def warm_geodata_cache(self) -> None:
         """Give the server's workers this process's geodata cache (else the first ones each
-        spend ~6 s building it)."""
+        spend ~6 s building it).
+        """
         from geodata.layers import _fingerprint, cache_dir, load
 
         name = f"geodata-{_fingerprint()}.pickle"

@@ -1,5 +1,6 @@
 """The plan (SPEC §4): the engine's answer, whatever happened. Times are UTC (ISO 8601) with the
-local time of the place alongside."""
+local time of the place alongside.
+"""
 
 from __future__ import annotations
 
@@ -94,7 +95,8 @@ class PlanSegment(Out):
 class Assignment(Out):
     """A team's presence on a segment. ``start``/``end`` span the segment's whole window (ready
     ``overlap`` minutes before the earliest arrival, until the latest exit); the expected times
-    say when it most likely happens (teams are dispatched on live tracking)."""
+    say when it most likely happens (teams are dispatched on live tracking).
+    """
 
     team: str = Field(description="Team id")
     agency: str = Field(description="Agency id")

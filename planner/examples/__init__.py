@@ -1,5 +1,6 @@
 """Bundled scenarios, built from the research brief (domain.md §2.4); agencies and teams are
-illustrative."""
+illustrative.
+"""
 
 from __future__ import annotations
 

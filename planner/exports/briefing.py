@@ -26,7 +26,8 @@ class Contingency:
 
 def contingencies(plan: Plan, geo: Geodata) -> list[Contingency]:
     """Where to interdict if surveillance is lost: the last place before each border, inside
-    cooperating territory, and before any area without a cooperating authority near the route."""
+    cooperating territory, and before any area without a cooperating authority near the route.
+    """
     out: list[Contingency] = []
     watching = {a.segment: a.agency for a in plan.assignments}
     for i, seg in enumerate(plan.segments):

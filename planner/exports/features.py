@@ -1,6 +1,7 @@
 """The plan as GeoJSON (route, segments with team and agency, handovers, crossings) and as KML
 (simplekml; route, segments and handover placemarks with time spans, so Google Earth can animate
-and ATAK can load them)."""
+and ATAK can load them).
+"""
 
 from __future__ import annotations
 

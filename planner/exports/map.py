@@ -290,8 +290,9 @@ def render_map(plan: Plan, geo: Geodata) -> str:
 
 
 def _stable_ids(page: str) -> str:
-    """folium names elements with random hex ids; number them instead, so the same plan gives
-    the same file, byte for byte."""
+    """Folium names elements with random hex ids; number them instead, so the same plan gives
+    the same file, byte for byte.
+    """
     seen: dict[str, str] = {}
 
     def repl(match: re.Match[str]) -> str:

@@ -1,5 +1,6 @@
 """Builds the CP-SAT model: variables first, then one constraint family at a time, then the
-objective. Nothing here knows where the problem came from."""
+objective. Nothing here knows where the problem came from.
+"""
 
 from __future__ import annotations
 
@@ -36,7 +37,8 @@ def make_variables(model: cp_model.CpModel, problem: Problem, blocks: list[Block
 
 def build(problem: Problem, blocks: list[Block] | None = None, *, diagnose: bool = False) -> Built:
     """The optimisation model, or with ``diagnose`` a feasibility model whose rule groups are
-    guarded by assumption literals (cores are only small without an objective)."""
+    guarded by assumption literals (cores are only small without an objective).
+    """
     model = cp_model.CpModel()
     v = make_variables(model, problem, blocks if blocks is not None else all_blocks(problem))
     coverage_lits: dict[tuple[int, int], cp_model.IntVar] = {}

@@ -91,7 +91,8 @@ class RouteOption:
 class TeamSpec:
     """A team as the model sees it. ``reach[(route, k)]`` is the driving time in minutes from the
     team's base to boundary ``k`` of route ``route`` (boundary k is the start of segment k; the
-    last boundary is the destination); missing means unreachable."""
+    last boundary is the destination); missing means unreachable.
+    """
 
     id: str
     agency: str

@@ -43,7 +43,8 @@ class Rule(StrEnum):
 class Broken:
     """A run breaks ``rule``. ``final``: no longer run with the same first segment can keep it
     (the generator stops extending); a foreign prefix may still become lawful once it reaches
-    home, so that one is not final."""
+    home, so that one is not final.
+    """
 
     rule: Rule
     final: bool
@@ -74,7 +75,8 @@ def home(team: TeamSpec, seg: Segment) -> bool:
 
 def _foreign(problem: Problem, team: TeamSpec, run: list[Segment]) -> tuple[int, float, str] | None:
     """The foreign part of a run as (worst-case minutes, km, host), or None if it is unlawful:
-    one host, no ferry, next to the team's own country at one end of the run, within limits."""
+    one host, no ferry, next to the team's own country at one end of the run, within limits.
+    """
     foreign = [s for s in run if not home(team, s)]
     hosts = {s.country for s in foreign}
     if len(hosts) != 1 or any(s.mode == "ferry" for s in foreign):

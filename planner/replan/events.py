@@ -208,7 +208,8 @@ def _teams(
     scenario: Scenario, previous: Plan, cut: Cut, lost: str | None
 ) -> tuple[list[dict[str, Any]], list[str]]:
     """The teams left, with the rest that what they worked asks for. Only teams the previous
-    version still counted on get a line in ``changes``: the others are not news."""
+    version still counted on get a line in ``changes``: the others are not news.
+    """
     worked = history(previous, at=cut.at, start=cut.start)
     planned = {a.team for a in previous.assignments if a.expected_end > cut.start}
     teams, changes = [], []

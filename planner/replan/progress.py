@@ -60,7 +60,8 @@ def land_modes(modes: Sequence[str]) -> tuple[Mode, ...]:
 
 def as_place(snapped: Snapped, name: str | None = None) -> Place:
     """A scenario place that resolves to the same point again: the node id, or the point on
-    its edge (snapping a point already on a road keeps it on that road)."""
+    its edge (snapping a point already on a road keeps it on that road).
+    """
     if snapped.node_id is not None:
         return snapped.node_id
     return Coordinates(lat=snapped.place.lat, lon=snapped.place.lon, name=(name or None))
@@ -139,7 +140,8 @@ def estimate(
     closed: frozenset[str] = frozenset(),
 ) -> Cut:
     """The position at ``at`` by the previous version's expected timeline (see module doc).
-    ``at`` must fall between the expected departure and the expected arrival."""
+    ``at`` must fall between the expected departure and the expected arrival.
+    """
     seg = next(s for s in previous.segments if s.nominal_start <= at < s.nominal_end)
     elapsed = minutes(seg.nominal_start, at)
     total = minutes(seg.nominal_start, seg.nominal_end)
@@ -193,7 +195,8 @@ def stops_ahead(
 ) -> list[tuple[float, Stop]]:
     """Known stops still to come. On an estimated timeline, by the previous version's stop
     segments (a stop under way is already the cut's wait); at a place the planners gave, or for
-    a stop the version did not make, by position along the route."""
+    a stop the version did not make, by position along the route.
+    """
     out = []
     for stop in stops:
         try:
@@ -218,7 +221,8 @@ def stops_ahead(
 def history(previous: Plan, *, at: datetime, start: datetime) -> list[Assignment]:
     """What already took place: earlier history, and the previous version's assignments begun
     before the event at ``at``, clipped at ``start``, when the new version starts (the watch on
-    board a ferry runs until it lands)."""
+    board a ferry runs until it lands).
+    """
     done = [
         a.model_copy(update={"end": min(a.end, start), "expected_end": min(a.expected_end, start)})
         for a in previous.assignments
@@ -230,7 +234,8 @@ def history(previous: Plan, *, at: datetime, start: datetime) -> list[Assignment
 @dataclass(frozen=True)
 class Rest:
     """A team that has worked recently: it may go on until ``duty_until``, then rests until
-    ``rested_from``; ``windows`` is its availability saying so."""
+    ``rested_from``; ``windows`` is its availability saying so.
+    """
 
     duty_until: datetime
     rested_from: datetime

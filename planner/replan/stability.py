@@ -37,7 +37,8 @@ def route_line(previous: Plan) -> LineString | None:
 
 def along(line: LineString, p: Spot | PlacePoint | Place) -> tuple[float, float]:
     """Position of a point along the line (in degrees of line length: only for comparing) and
-    its distance off the line, km."""
+    its distance off the line, km.
+    """
     pos = float(line.project(Point(p.lon, p.lat)))
     near = line.interpolate(pos)
     return pos, distance_km(p.lat, p.lon, float(near.y), float(near.x))
@@ -45,7 +46,8 @@ def along(line: LineString, p: Spot | PlacePoint | Place) -> tuple[float, float]
 
 def previous_watchers(problem: Problem, previous: Plan) -> dict[tuple[int, int], frozenset[str]]:
     """``(route, segment) -> teams`` the previous version had on that stretch, for every segment
-    (empty: none to keep); empty when the previous version watched nothing (see module doc)."""
+    (empty: none to keep); empty when the previous version watched nothing (see module doc).
+    """
     line = route_line(previous)
     if line is None or not previous.assignments:
         return {}
@@ -84,7 +86,8 @@ def differences(
     previous: Plan, result: Plan, *, start: datetime, position: float, lost: str | None = None
 ) -> list[str]:
     """What ``result`` changes against the rest of ``previous`` (from ``start``, the consignment
-    at ``position`` along its line), in plain words for the planners."""
+    at ``position`` along its line), in plain words for the planners.
+    """
     if not result.status.has_plan:
         return [f"no plan for the rest of the operation ({result.status}): see the reasons"]
     before = {a.team for a in previous.assignments if a.expected_end > start}

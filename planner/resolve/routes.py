@@ -1,6 +1,7 @@
 """The route a scenario asks for: a fixed itinerary (checked, never re-routed) or the best
 candidate routes that avoid unauthorised and avoided states, avoided crossings and restricted
-areas; then each route cut into segments with their ETA windows."""
+areas; then each route cut into segments with their ETA windows.
+"""
 
 from __future__ import annotations
 

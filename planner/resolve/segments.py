@@ -129,7 +129,8 @@ def _leg_end(
     geo: Geodata, node_id: str, lon_lat: tuple[float, float], country: str | None, ends: list[Spot]
 ) -> Spot:
     """The spot at one end of a leg. A snapped place that is neither end of the route (a via
-    point given by coordinates, between two nodes) takes its position from the leg itself."""
+    point given by coordinates, between two nodes) takes its position from the leg itself.
+    """
     known = next((e for e in ends if e.id == node_id), None)
     if node_id in geo.network.nodes or known is not None:
         return spot_for(geo, node_id, known)
@@ -245,7 +246,8 @@ def _cut_from(
     items: list[Atom], index: int, km: float, *, forward: bool
 ) -> tuple[list[Atom], str | None]:
     """Split the route ``km`` away from the border next to ``items[index]``, walking away from
-    it through atoms of the same country. Returns the new atoms and the cut spot's id."""
+    it through atoms of the same country. Returns the new atoms and the cut spot's id.
+    """
     country = items[index].country
     step = 1 if forward else -1
     left = km

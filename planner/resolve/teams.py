@@ -1,5 +1,6 @@
 """The teams as the model sees them: how long each needs from its base to every point of
-each candidate route, and when it is free."""
+each candidate route, and when it is free.
+"""
 
 from __future__ import annotations
 

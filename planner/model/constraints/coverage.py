@@ -1,7 +1,8 @@
 """Coverage (SPEC §4 rule 1): every segment of the chosen route watched by ``min_teams`` teams
 over its whole window. A block's presence spans the windows of all its segments, and consecutive
 blocks overlap at their shared boundary by at least the handover overlap (rule 6) by construction
-(see planner.model.blocks), so covering each segment is enough."""
+(see planner.model.blocks), so covering each segment is enough.
+"""
 
 from __future__ import annotations
 
