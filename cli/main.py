@@ -21,6 +21,7 @@ from geodata.places import parse_place
 from planner.engine import plan
 from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
+from planner.plan import PlanStatus
 from planner.scenario import Scenario
 
 app = typer.Typer(
@@ -159,6 +160,14 @@ def plan_cmd(
     result = plan(sc, geo)
     written = write_all(result, geo, output)
     path = written["plan.json"]
+    if result.status is PlanStatus.invalid:
+        # Bad input, found once the places were resolved: only plan.json, with the reasons.
+        if as_json:
+            sys.stdout.write(result.to_json() + "\n")
+        for r in result.reasons:
+            err.print(f"[red]error:[/red] {r.subject}: {r.message} [{r.code}]")
+        err.print(f"invalid scenario: only {path} was written")
+        raise typer.Exit(code=2)
     if as_json:
         sys.stdout.write(result.to_json() + "\n")
     elif quiet:

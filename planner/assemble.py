@@ -44,7 +44,9 @@ def _local(geo: Geodata, when: datetime, country: str) -> str:
 
 
 def _place(s: Spot) -> PlacePoint:
-    return PlacePoint(id=s.id, name=s.name, lat=s.lat, lon=s.lon, country=s.country)
+    return PlacePoint(
+        id=s.id, name=s.name, lat=s.lat, lon=s.lon, country=s.country, kind=s.kind or None
+    )
 
 
 def operation_info(scenario: Scenario, planned_at: datetime) -> OperationInfo:
@@ -79,6 +81,9 @@ def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSeg
             minutes_min=s.min_minutes,
             minutes_max=s.max_minutes,
             follow_minutes_max=s.follow_max,
+            kind=s.kind or None,
+            note=s.note or None,
+            shift=f"{s.part[0]} of {s.part[1]}" if s.part else None,
         )
         for s in route.segments
     ]

@@ -30,7 +30,23 @@ CAPABLE: dict[str, frozenset[str]] = {
     "rail": frozenset({"rail"}),
     "ferry": frozenset({"maritime", "technical"}),
     "stop": frozenset({"road", "rail"}),
+    "border": frozenset({"road", "rail"}),
+    "break": frozenset({"road", "rail"}),
+    "rest": frozenset({"road", "rail"}),
+    "wait": frozenset({"road", "rail"}),
 }
 # Only road and rail are physical following: an escort on board a ferry and technical tracking
 # are not, nor is a static watch at a known stop (max_follow_hours does not apply to them).
 FOLLOWING: frozenset[str] = frozenset({"road", "rail"})
+
+# Where the consignment stands still: a static watch from a car or a train, never "following".
+STATIC_MODES: frozenset[str] = frozenset({"stop", "border", "break", "rest", "wait"})
+
+# A leg is cut between two network nodes only when it is this many relief intervals long: reliefs
+# happen at named places (towns, junctions, truck parks), not at "62 km past" one.
+UNNAMED_CUT_FACTOR = 2.0
+
+# A static watch longer than this (an overnight rest, a long stop, a port dwell) is split into
+# shifts with relief handovers at the same place, so that no team needs a duty longer than a
+# working day to hold it.
+STATIC_SHIFT_MINUTES = 240

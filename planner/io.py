@@ -10,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
+from planner.field_help import DOCS, limit_message
 from planner.scenario import Scenario
 
 MAX_SCENARIO_BYTES = 2_000_000
@@ -41,17 +42,29 @@ _HINTS = {
 }
 
 
+def _fix(loc: str, error_type: str) -> str:
+    """What to do: a specific hint, else the section of the scenario documentation."""
+    hint = _HINTS.get(error_type)
+    section = loc.split(".", maxsplit=1)[0].split("[", maxsplit=1)[0]
+    section = section if loc and loc != "scenario" else "the-scenario"
+    where = f"{DOCS}#{section}"
+    return f"{hint}; see {where}" if hint else f"see {where}"
+
+
 def describe(exc: ValidationError) -> list[dict[str, str]]:
     """Each error as {loc, msg, fix}, never echoing the submitted value."""
     out = []
     for err in exc.errors(include_input=False, include_url=False):
-        loc = ".".join(str(p) for p in err["loc"] if not str(p).startswith(("function-", "str")))
+        parts = [str(p) for p in err["loc"] if not str(p).startswith(("function-", "str"))]
+        loc = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts).lstrip(".")
         loc = loc.replace(".Coordinates", "").replace("schema_", "schema")
+        field = next((p for p in reversed(parts) if not p.isdigit()), "")
+        msg = limit_message(field, err["type"], dict(err.get("ctx") or {})) or err["msg"]
         out.append(
             {
                 "loc": loc or "scenario",
-                "msg": err["msg"],
-                "fix": _HINTS.get(err["type"], "see the scenario format in the README"),
+                "msg": msg.removeprefix("Value error, "),
+                "fix": _fix(loc, err["type"]),
             }
         )
     return out

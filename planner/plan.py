@@ -38,6 +38,11 @@ class PlacePoint(Out):
     lat: float = Field(description="Latitude, degrees")
     lon: float = Field(description="Longitude, degrees")
     country: str = Field(description="ISO3; a crossing gives its first country")
+    kind: str | None = Field(
+        default=None,
+        description="What the place is: city, town, junction, truck_park, service_area, port, "
+        "crossing",
+    )
 
 
 class OperationInfo(Out):
@@ -73,7 +78,22 @@ class PlanSegment(Out):
     id: str = Field(description="Segment id (R<route>-S<n>)")
     country: str = Field(description="ISO3 (a ferry leg: the departure port's state)")
     countries: list[str] = Field(description="States whose teams may watch it at home")
-    mode: Literal["road", "rail", "ferry", "stop"] = Field(description="How it is travelled")
+    mode: Literal["road", "rail", "ferry", "border", "stop", "break", "rest", "wait"] = Field(
+        description="How it is travelled: road, rail, ferry; or a static stretch: border (the "
+        "queue at a crossing, or port formalities), stop (a known stop), break, rest (driver "
+        "hours), wait (a closed crossing, a sailing, a truck ban)"
+    )
+    kind: str | None = Field(
+        default=None,
+        description="For a static stretch: break, rest or weekly_rest; the wait's reason "
+        "(crossing_hours, sailing, truck_ban); queue or port_customs",
+    )
+    note: str | None = Field(
+        default=None, description="What sets its time, in words (a sailing, opening hours, a ban)"
+    )
+    shift: str | None = Field(
+        default=None, description="A long static watch split into shifts: 'n of m'"
+    )
     from_: PlacePoint = Field(alias="from", description="Where it starts")
     to: PlacePoint = Field(description="Where it ends")
     km: float = Field(description="Length, km")

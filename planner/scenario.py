@@ -9,20 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
-from geodata.places import Coordinates
+from planner.fields import Ident, Iso3, Kind, Place
 from planner.strict import Model
 from planner.weights import Weights
-
-Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code")]
-Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Identifier")]
-Place = Annotated[
-    str | Coordinates,
-    Field(description="A geodata id (e.g. MDA-chisinau) or {lat, lon[, name]}"),
-]
 
 # Hard limits on the input, so that no scenario can build a model too large for the machine.
 MAX_TEAMS = 400
@@ -30,6 +23,8 @@ MAX_AGENCIES = 100
 MAX_WAYPOINTS = 50
 MAX_STOPS = 100
 MAX_STOP_MINUTES = 7 * 24 * 60  # a week: longer is a storage, not a stop on the way
+MAX_LAND_DUTY_HOURS = 24.0  # one working day; longer watches are split by relief handovers
+MAX_SEA_DUTY_HOURS = 7 * 24.0  # an escort on board stays for the whole crossing and its waits
 
 
 class Delivery(StrEnum):
@@ -38,6 +33,15 @@ class Delivery(StrEnum):
     live = "live"
     partial = "partial"
     substituted = "substituted"
+
+
+class Vehicle(StrEnum):
+    """What carries the consignment: it decides which crossings and roads the route may use."""
+
+    truck = "truck"
+    van = "van"
+    car = "car"
+    bus = "bus"
 
 
 class Capability(StrEnum):
@@ -95,6 +99,10 @@ class Route(Model):
         description="Allowed leg modes",
     )
     alternatives: int = Field(default=3, ge=1, le=5, description="Candidate routes considered")
+    vehicle: Vehicle = Field(
+        default=Vehicle.truck,
+        description="truck (default) | van | car | bus: which border crossings it may use",
+    )
     waypoints: list[Place] | None = Field(
         default=None,
         min_length=2,
@@ -118,6 +126,35 @@ class Stop(Model):
     minutes: int = Field(ge=1, le=MAX_STOP_MINUTES, description="How long, minutes")
 
 
+class CrossingHours(Model):
+    """Opening hours of one crossing, in its local time, overriding the geodata's."""
+
+    crossing: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Crossing id, e.g. BGR-ROU-oryahovo"
+    )
+    open: str = Field(pattern=r"^\d{1,2}:\d{2}$", description="Opens, local time HH:MM")
+    close: str = Field(
+        pattern=r"^\d{1,2}:\d{2}$",
+        description="Closes, local time HH:MM (earlier than open: the next day)",
+    )
+
+
+class Sailing(Model):
+    """A known sailing of a ferry line; given sailings replace the line's timetable."""
+
+    line: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Ferry line id, e.g. FERRY-chornomorsk-poti"
+    )
+    depart: AwareDatetime = Field(description="Departure, ISO 8601 with offset")
+
+
+class DriverRules(StrEnum):
+    """Which driving-time law the vehicle keeps."""
+
+    eu561 = "eu561"  # Regulation (EC) 561/2006, and the AETR agreement outside the EU
+    none = "none"  # no driver hours (a car, a van driven by its owner)
+
+
 class Movement(Model):
     speed_factor: float = Field(
         default=1.0, gt=0.2, le=3.0, description="Scales network travel times (2.0 = twice as slow)"
@@ -131,15 +168,31 @@ class Movement(Model):
     stops: list[Stop] = Field(
         default_factory=list, max_length=MAX_STOPS, description="Known stops (rest, loading)"
     )
+    drivers: int = Field(
+        default=1, ge=1, le=2, description="1, or 2 for double manning (breaks on the move)"
+    )
+    driver_rules: DriverRules | None = Field(
+        default=None,
+        description="eu561 (the default for a truck or a bus: EU 561/2006 and AETR) or none "
+        "(the default for a van or a car)",
+    )
+    crossing_hours: list[CrossingHours] = Field(
+        default_factory=list,
+        max_length=MAX_STOPS,
+        description="Opening hours that override the geodata's, local time",
+    )
+    sailings: list[Sailing] = Field(
+        default_factory=list,
+        max_length=MAX_STOPS,
+        description="Known sailings; for a line listed here they replace its timetable",
+    )
 
 
 class Agency(Model):
     id: Ident
     country: Iso3 = Field(description="The agency's state")
     name: str = Field(min_length=1, max_length=200, description="Official name")
-    kind: Literal[
-        "police", "customs", "border_guard", "coast_guard", "security", "gendarmerie", "other"
-    ] = Field(description="Kind of agency")
+    kind: Kind = Field(description="Kind of agency: police, customs, border_police, prosecutor...")
 
 
 class Window(Model):
@@ -165,10 +218,28 @@ class Team(Model):
     available: list[Window] = Field(
         default_factory=list, description="When the team can work; default: the whole operation"
     )
-    max_duty_hours: float = Field(default=12.0, gt=0, le=24, description="Longest duty, hours")
+    max_duty_hours: float = Field(
+        default=12.0,
+        gt=0,
+        le=MAX_SEA_DUTY_HOURS,
+        description="Longest duty, hours: at most 24 for a team on land; a maritime escort's "
+        "duty may run a whole crossing",
+    )
     min_rest_hours: float = Field(
         default=8.0, ge=0, le=48, description="Shortest rest between duties"
     )
+
+    @model_validator(mode="after")
+    def _land_duty(self) -> Team:
+        on_land = {Capability.road, Capability.rail} & set(self.capabilities)
+        if on_land and self.max_duty_hours > MAX_LAND_DUTY_HOURS:
+            raise ValueError(
+                f"max_duty_hours: at most {MAX_LAND_DUTY_HOURS:g} for a team that follows by "
+                "road or rail: a duty on land is one working day, and a longer watch is split "
+                "between teams with relief handovers (only a maritime escort, outside the duty "
+                "model, may have a longer duty)"
+            )
+        return self
 
 
 class ForeignObservation(Model):

@@ -12,7 +12,7 @@ from planner.exports.features import dumps, plan_geojson, plan_kml
 from planner.exports.map import render_map
 from planner.exports.offline import OfflineAssetError
 from planner.exports.timeline import render_timeline
-from planner.plan import Plan
+from planner.plan import Plan, PlanStatus
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +36,15 @@ OUTPUTS: dict[str, tuple[str, Callable[[Plan, Geodata], str]]] = {
 
 
 def render_all(plan: Plan, geo: Geodata) -> dict[str, str]:
-    """Every output as text; one that cannot be made offline is left out, with a log line."""
+    """Every output as text; one that cannot be made offline is left out, with a log line.
+
+    An invalid scenario gets ``plan.json`` alone, with its reasons: a map or a briefing of a
+    scenario that cannot be planned would look like an operation order.
+    """
     rendered: dict[str, str] = {}
-    for name, (_media, render) in OUTPUTS.items():
+    names = ["plan.json"] if plan.status is PlanStatus.invalid else list(OUTPUTS)
+    for name in names:
+        render = OUTPUTS[name][1]
         try:
             rendered[name] = render(plan, geo)
         except OfflineAssetError as exc:
@@ -48,10 +54,16 @@ def render_all(plan: Plan, geo: Geodata) -> dict[str, str]:
 
 
 def write_all(plan: Plan, geo: Geodata, directory: Path) -> dict[str, Path]:
-    """plan.json, map.html, timeline.html, briefing.html, plan.geojson, plan.kml."""
+    """plan.json, map.html, timeline.html, briefing.html, plan.geojson, plan.kml.
+
+    Outputs of an earlier run that this plan does not have are removed, so that a folder never
+    mixes a new plan.json with an old map.
+    """
     directory.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     for name, text in render_all(plan, geo).items():
         write_atomic(directory / name, text)
         written[name] = directory / name
+    for name in set(OUTPUTS) - set(written):
+        (directory / name).unlink(missing_ok=True)
     return written

@@ -15,7 +15,7 @@ from typing import Literal
 from planner.constants import CAR_SPEEDUP, FOLLOWING
 from planner.weights import Weights
 
-SegmentMode = Literal["road", "rail", "ferry", "stop"]
+SegmentMode = Literal["road", "rail", "ferry", "stop", "border", "break", "rest", "wait"]
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Spot:
     country: str
     crossing: str | None = None  # the crossing id when the spot is a border crossing
     port: bool = False
+    kind: str = ""  # the node's kind: city, town, junction, truck_park, service_area, port...
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class Segment:
     # Longest time of moving on this stretch: queueing at a border is a static watch, not
     # following; None means all of max_minutes.
     moving_max: int | None = None
+    # A static stretch: the pause (break, rest, weekly_rest), the wait's reason (crossing_hours,
+    # sailing, truck_ban) or the formality (queue, port_customs); and a note for people.
+    kind: str = ""
+    note: str = ""
+    part: tuple[int, int] | None = None  # a shift of a long static watch: (n, of)
 
     @property
     def follow_max(self) -> int:

@@ -29,7 +29,12 @@ class Variables:
         return out
 
     def chosen_blocks(self, solver: cp_model.CpSolver) -> list[Block]:
-        picked = [self.blocks[k] for k, var in self.take.items() if solver.boolean_value(var)]
+        route = self.chosen_route(solver)
+        picked = [
+            self.blocks[k]
+            for k, var in self.take.items()
+            if self.blocks[k].route == route and solver.boolean_value(var)
+        ]
         return sorted(picked, key=lambda b: (b.route, b.first, b.team))
 
     def chosen_route(self, solver: cp_model.CpSolver) -> int:

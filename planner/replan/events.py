@@ -41,6 +41,7 @@ from typing import Any
 from geodata import GeodataError
 from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
+from planner.fields import Place
 from planner.io import ScenarioError, parse_scenario
 from planner.plan import Plan
 from planner.replan.kinds import (
@@ -63,7 +64,7 @@ from planner.replan.progress import (
 )
 from planner.replan.stability import route_line
 from planner.replan.version import ReplanContext, Replanning, plan_version
-from planner.scenario import MAX_STOP_MINUTES, Place, Scenario, Stop
+from planner.scenario import MAX_STOP_MINUTES, Scenario, Stop
 
 
 def _utc(ts: datetime) -> str:

@@ -11,8 +11,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, Field, TypeAdapter, ValidationError
 
+from planner.fields import Ident, Place
 from planner.io import ScenarioError, describe, jsonable
-from planner.scenario import MAX_STOP_MINUTES, MAX_WAYPOINTS, Ident, Place
+from planner.scenario import MAX_STOP_MINUTES, MAX_WAYPOINTS
 from planner.strict import Model
 
 

@@ -27,9 +27,10 @@ from shapely.geometry import LineString
 from geodata import GeodataError, Mode
 from geodata.layers import Geodata
 from geodata.places import Coordinates, Snapped, resolve
+from planner.fields import Place
 from planner.plan import Assignment, PlacePoint, Plan, PlanSegment
 from planner.replan.stability import along
-from planner.scenario import Place, Stop, Team
+from planner.scenario import Stop, Team
 
 # A consignment near a closed crossing is taken this far from it (about 5 km), not on it: a
 # route cannot start at a crossing it must avoid.

@@ -21,6 +21,7 @@ from geodata.routing import Route
 from planner.constants import CAR_SPEEDUP
 from planner.model.problem import ForeignLimit, Problem
 from planner.reasons import PlanningError, Reason
+from planner.resolve.clock.context import clock_context
 from planner.resolve.routes import candidate_routes, itinerary_route, route_option
 from planner.resolve.teams import team_specs
 from planner.scenario import Scenario
@@ -48,7 +49,8 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
             "invalid",
             [Reason(code="bad_place", message=str(exc), subject=f"route.{exc.field or 'origin'}")],
         ) from exc
-    options = [route_option(scenario, geo, r, i) for i, r in enumerate(routes)]
+    clock = clock_context(scenario, geo)
+    options = [route_option(scenario, geo, r, i, clock) for i, r in enumerate(routes)]
     teams = team_specs(scenario, geo, routes, options, t0)
     rules = scenario.rules
     max_follow = round(rules.max_follow_hours * 60)

@@ -5,14 +5,18 @@ areas; then each route cut into segments with their ETA windows.
 
 from __future__ import annotations
 
+from shapely.geometry import LineString, Point
+
 from geodata import GeodataError, Mode, NoRouteError, RouteRequest, best_routes
 from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
 from geodata.routing import Route, itinerary
 from planner.model.problem import RouteOption, Spot
 from planner.reasons import PlanningError, Reason
+from planner.resolve import atoms
 from planner.resolve import segments as seg
 from planner.resolve.authorisation import authorised_countries, unauthorised
+from planner.resolve.clock.schedule import ClockContext, schedule
 from planner.scenario import Scenario
 
 
@@ -97,6 +101,8 @@ def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
         alternatives=r.alternatives,
     )
     try:
+        if scenario.movement.stops:
+            request = request.model_copy(update={"via": _via_and_stops(scenario, geo, request)})
         return best_routes(geo, request)
     except NoRouteError as exc:
         # Say which states block it, when a route exists without the authorisation rule.
@@ -124,10 +130,46 @@ def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
         ) from exc
 
 
-def route_option(scenario: Scenario, geo: Geodata, route: Route, index: int) -> RouteOption:
+def _via_and_stops(
+    scenario: Scenario, geo: Geodata, request: RouteRequest
+) -> tuple[str | Coordinates, ...]:
+    """The via places with the known stops among them, in the order the best route meets them.
+
+    A stop is a place the consignment will be at, so every candidate route must pass it: the
+    stops become via places, ordered by where they lie along the best route through the via
+    places alone (the via places keep their own order). A stop at a via place is not repeated.
+    """
+    best = best_routes(geo, request.model_copy(update={"alternatives": 1}))[0]
+    line = LineString(best.geometry["coordinates"])
+    land = tuple(m for m in request.modes if m is not Mode.ferry) or (Mode.road,)
+
+    def snap(place: str | Coordinates, field: str) -> tuple[str, float]:
+        found = resolve(geo, place, field=field, modes=land)
+        return found.key, float(line.project(Point(found.place.lon, found.place.lat)))
+
+    via = [(*snap(p, f"route.via[{i}]"), p) for i, p in enumerate(request.via)]
+    keys = {key for key, _, _ in via}
+    placed: list[tuple[float, int, str | Coordinates]] = []
+    last = -1.0
+    for i, (_, pos, p) in enumerate(via):
+        # Via places are passed in the order given, even where the line bends back.
+        last = max(last, pos)
+        placed.append((last, i, p))
+    for j, stop in enumerate(scenario.movement.stops):
+        key, pos = snap(stop.at, f"movement.stops[{j}].at")
+        if key not in keys:
+            keys.add(key)
+            placed.append((pos, len(via) + j, stop.at))
+    return tuple(p for _, _, p in sorted(placed, key=lambda t: (t[0], t[1])))
+
+
+def route_option(
+    scenario: Scenario, geo: Geodata, route: Route, index: int, clock: ClockContext
+) -> RouteOption:
+    """One candidate route cut into segments, each with its window, on the convoy's clock."""
     origin = Spot(**route.origin.model_dump())
     destination = Spot(**route.destination.model_dump())
-    items = seg.atoms(geo, route, origin, destination)
+    items = atoms.atoms(geo, route, origin, destination)
     for i, stop in enumerate(scenario.movement.stops):
         try:
             snapped = resolve(geo, stop.at, field=f"movement.stops[{i}].at")
@@ -136,7 +178,7 @@ def route_option(scenario: Scenario, geo: Geodata, route: Route, index: int) -> 
                 "invalid",
                 [Reason(code="bad_place", message=str(exc), subject=f"movement.stops[{i}].at")],
             ) from exc
-        if not seg.insert_stop(items, snapped.key, float(stop.minutes)):
+        if not atoms.insert_stop(items, snapped.key, float(stop.minutes)):
             raise PlanningError(
                 "invalid",
                 [
@@ -151,15 +193,10 @@ def route_option(scenario: Scenario, geo: Geodata, route: Route, index: int) -> 
     limits = {
         (e.country, fo.from_): fo.max_km for e in scenario.legal for fo in e.foreign_observation
     }
-    items, forced = seg.foreign_cuts(items, limits)
-    groups = seg.group(items, forced)
-    segs = seg.timeline(
-        groups,
-        speed_factor=scenario.movement.speed_factor,
-        uncertainty=scenario.movement.uncertainty,
-        prefix=f"R{index + 1}-S",
-    )
-    crossings = tuple(seg.spot_for(geo, c.id) for c in route.crossings)
+    items, forced = atoms.foreign_cuts(items, limits)
+    timed = seg.split_shifts(schedule(items, clock))
+    segs = seg.segments_from(seg.group(timed, frozenset(forced)), prefix=f"R{index + 1}-S")
+    crossings = tuple(atoms.spot_for(geo, c.id) for c in route.crossings)
     return RouteOption(
         index=index,
         segments=tuple(segs),

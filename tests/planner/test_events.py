@@ -22,8 +22,8 @@ from planner.replan.events import apply_event, replan
 from planner.replan.kinds import CrossingClosed, Delay, Deviation, TeamLost, parse_event
 from planner.replan.progress import rest
 from planner.replan.stability import previous_watchers
+from planner.resolve.atoms import atoms
 from planner.resolve.resolver import resolve_scenario
-from planner.resolve.segments import atoms
 from planner.scenario import Scenario
 from tests.planner.builders import problem, route, team
 from tests.planner.scenarios import scenario, variant

@@ -25,6 +25,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.model.blocks import Block
+from planner.model.constraints.presence import blocked_until
 from planner.model.problem import Problem, TeamSpec
 from planner.model.variables import Variables
 
@@ -68,9 +69,33 @@ def add_duty(
             if lit:
                 ct.only_enforce_if(lit)
         for (r, s), w in windows.items():
-            for a in blocks:
-                if a.route == r and a.duty_start < s < a.duty_end + team.min_rest:
-                    ct = model.add_bool_or([w.negated(), v.take[a.id].negated()])
-                    ct.with_name(f"rest-{team_id}-at{s}-{a.id}")
-                    if lit:
-                        ct.only_enforce_if(lit)
+            clash = [
+                a for a in blocks if a.route == r and a.duty_start < s < a.duty_end + team.min_rest
+            ]
+            # Blocks of one team that share a stretch exclude each other already (presence), so
+            # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
+            for k, clique in enumerate(_cliques(problem, r, clash)):
+                ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
+                ct.with_name(f"rest-{team_id}-at{s}-{k}")
+                if lit:
+                    ct.only_enforce_if(lit)
+
+
+def _cliques(problem: Problem, route: int, blocks: list[Block]) -> list[list[Block]]:
+    """Cover blocks by groups that pairwise exclude each other (they meet at a stretch).
+
+    A block occupies the stretches from its first segment to the last one its team cannot get
+    ahead of in time (see planner.model.constraints.presence); intervals that share a point form
+    a clique. Greedy by interval end: each point taken is the end of the earliest-ending block.
+    """
+    spans = sorted(
+        ((b.first, blocked_until(problem, route, b.last), b) for b in blocks),
+        key=lambda x: (x[1], x[0]),
+    )
+    out: list[list[Block]] = []
+    left = spans
+    while left:
+        point = left[0][1]
+        out.append([b for lo, hi, b in left if lo <= point <= hi])
+        left = [x for x in left if not x[0] <= point <= x[1]]
+    return out

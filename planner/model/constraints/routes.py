@@ -1,4 +1,11 @@
-"""Route choice: exactly one candidate route, and only its blocks may be taken."""
+"""Route choice: exactly one candidate route.
+
+Coverage (:mod:`planner.model.constraints.coverage`) asks for the teams only on the chosen route.
+A block on another route is never tied to its route by a constraint of its own: every objective
+term is a cost, and every other family only restricts, so a block off the chosen route never
+improves a plan; the solution is read on the chosen route alone. Measured on the bundled Aurora
+scenario, the 2,000 implications this saves cost more presolve time than the whole search.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +15,5 @@ from planner.model.variables import Variables
 
 
 def add_route_choice(model: cp_model.CpModel, v: Variables) -> None:
+    """Exactly one candidate route is chosen."""
     model.add_exactly_one(v.route).with_name("route-choose-one")
-    for block_id, take in v.take.items():
-        route = v.blocks[block_id].route
-        model.add_implication(take, v.route[route]).with_name(f"route-{route}-block-{block_id}")

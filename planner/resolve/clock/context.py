@@ -1,0 +1,76 @@
+"""The clock's context for one scenario: crew, time zones, hours, sailings and bans."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from geodata.clockdata import timetables, truck_bans
+from geodata.hours import OpeningHours, parse_hours
+from geodata.layers import Geodata
+from planner.reasons import PlanningError, Reason
+from planner.resolve.clock.driver_rules import Crew
+from planner.resolve.clock.schedule import ClockContext
+from planner.scenario import DriverRules, Scenario, Vehicle
+
+# Driver hours apply by default to the vehicles the law covers: goods vehicles and buses.
+RULED_BY_DEFAULT = frozenset({Vehicle.truck, Vehicle.bus})
+
+
+def _hours(scenario: Scenario, geo: Geodata) -> dict[str, OpeningHours]:
+    out = {}
+    for c in geo.crossings.values():
+        hours = parse_hours(c.hours or "24h", field=f"crossing {c.id}")
+        if not hours.always:
+            out[c.id] = hours
+    for i, entry in enumerate(scenario.movement.crossing_hours):
+        field = f"movement.crossing_hours[{i}]"
+        if entry.crossing not in geo.crossings:
+            raise PlanningError(
+                "invalid",
+                [Reason(code="unknown_crossing", message="not a crossing id", subject=field)],
+            )
+        hours = parse_hours(f"{entry.open}-{entry.close}", field=field)
+        if hours.always:
+            out.pop(entry.crossing, None)
+        else:
+            out[entry.crossing] = hours
+    return out
+
+
+def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
+    """The clock for a scenario, with its overrides of the geodata applied.
+
+    Raises:
+        PlanningError: an override names an unknown crossing or ferry line.
+    """
+    m = scenario.movement
+    vehicle = scenario.route.vehicle
+    rules = m.driver_rules or (
+        DriverRules.eu561 if vehicle in RULED_BY_DEFAULT else DriverRules.none
+    )
+    sailings: dict[str, list[datetime]] = {}
+    for i, s in enumerate(m.sailings):
+        if s.line not in geo.ferries:
+            raise PlanningError(
+                "invalid",
+                [
+                    Reason(
+                        code="unknown_ferry_line",
+                        message="not a ferry line id (see cdplan geodata export: ferries)",
+                        subject=f"movement.sailings[{i}].line",
+                    )
+                ],
+            )
+        sailings.setdefault(s.line, []).append(s.depart)
+    return ClockContext(
+        t0=scenario.operation.departure,
+        crew=Crew(drivers=m.drivers, rules=rules is DriverRules.eu561),
+        speed_factor=m.speed_factor,
+        uncertainty=m.uncertainty,
+        zones={iso: c.timezone for iso, c in geo.countries.items()},
+        hours=_hours(scenario, geo),
+        timetables=timetables(),
+        sailings={line: tuple(sorted(times)) for line, times in sailings.items()},
+        bans=truck_bans(),
+        truck=vehicle is Vehicle.truck,
+    )

@@ -1,0 +1,85 @@
+"""Every place a scenario names, resolved against the geodata before anything is planned.
+
+``cdplan check`` and the engine both call :func:`place_errors`, so a scenario with a mistyped
+city, a coordinate at sea or an unknown crossing is told about all of them at once, each with
+its field and the closest ids, instead of one at a time at planning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from geodata.search import closest_ids
+
+from geodata import GeodataError, Mode
+from geodata.layers import Geodata
+from geodata.places import Coordinates, resolve
+from planner.field_help import DOCS
+from planner.scenario import Scenario
+
+
+def _land(scenario: Scenario) -> tuple[Mode, ...]:
+    modes = tuple(Mode(m) for m in scenario.route.modes if m != "ferry")
+    return modes or (Mode.road,)
+
+
+def named_places(
+    scenario: Scenario,
+) -> Iterator[tuple[str, str | Coordinates, tuple[Mode, ...] | None, bool]]:
+    """Every place field as (location, place, modes, restricted allowed).
+
+    ``modes`` None means "any network node": a team base is reached by car whatever the route's
+    modes are. An itinerary goes where it goes, so its waypoints may lie in a restricted area;
+    the planner then says so in the domain's words.
+    """
+    route = scenario.route
+    land = _land(scenario)
+    if route.origin is not None:
+        yield "route.origin", route.origin, land, False
+    if route.destination is not None:
+        yield "route.destination", route.destination, land, False
+    for i, p in enumerate(route.via):
+        yield f"route.via[{i}]", p, land, False
+    for i, p in enumerate(route.waypoints or []):
+        yield f"route.waypoints[{i}]", p, land, True
+    for i, stop in enumerate(scenario.movement.stops):
+        yield f"movement.stops[{i}].at", stop.at, land, True
+    for i, team in enumerate(scenario.teams):
+        yield f"teams[{i}].base", team.base, None, False
+
+
+def _split(exc: GeodataError) -> tuple[str, str]:
+    """The message without its hint, and the hint."""
+    text = str(exc)
+    if exc.hint and text.endswith(f" ({exc.hint})"):
+        text = text[: -len(exc.hint) - 3]
+    return text.split(": ", 1)[-1], exc.hint or f"see {DOCS}"
+
+
+def place_errors(scenario: Scenario, geo: Geodata) -> list[dict[str, str]]:
+    """Each place of the scenario that does not resolve, as ``{loc, msg, fix}``.
+
+    Never repeats coordinates; unknown ids come with the closest known ids.
+    """
+    out: list[dict[str, str]] = []
+    for loc, place, modes, restricted in named_places(scenario):
+        try:
+            if modes is None:
+                resolve(geo, place, field=loc, allow_restricted=restricted)
+            else:
+                resolve(geo, place, field=loc, modes=modes, allow_restricted=restricted)
+        except GeodataError as exc:
+            msg, fix = _split(exc)
+            out.append({"loc": loc, "msg": msg, "fix": fix})
+    for i, crossing in enumerate(scenario.route.avoid.crossings):
+        if crossing not in geo.crossings:
+            close = [c for c in closest_ids(geo, crossing) if c in geo.crossings]
+            fix = f"did you mean {' or '.join(close)}?" if close else "see cdplan places search"
+            out.append(
+                {
+                    "loc": f"route.avoid.crossings[{i}]",
+                    "msg": "not a known border crossing id",
+                    "fix": fix,
+                }
+            )
+    return out
