@@ -51,9 +51,6 @@ class Block:
     def watch(self) -> int:
         return self.expected_watch
 
-    def covers(self, segment: int) -> bool:
-        return self.first <= segment <= self.last
-
 
 def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful block of ``team`` on ``route`` (the rules are in planner.model.rules)."""

@@ -22,7 +22,6 @@ from shapely import ops
 from shapely.geometry import LineString
 
 from geodata.layers import Geodata
-from geodata.projection import geodesic_km
 from geodata.routing import Route
 from planner.constants import RELIEF_INTERVAL_MINUTES
 from planner.model.problem import Segment, Spot
@@ -334,7 +333,3 @@ def timeline(
         )
         early, late, nominal, drive = n_early, n_late, n_nominal, drive + d
     return out
-
-
-def route_km(coords: Sequence[tuple[float, float]]) -> float:
-    return geodesic_km(LineString(coords)) if len(coords) > 1 else 0.0
