@@ -49,6 +49,7 @@ class Block:
 
     @property
     def watch(self) -> int:
+        """Expected minutes on watch, the handover overlap included (``expected_watch``)."""
         return self.expected_watch
 
 

@@ -21,6 +21,7 @@ class Variables:
     duties: dict[str, list[tuple[tuple[int, int], cp_model.IntVar]]] = field(default_factory=dict)
 
     def of_team(self) -> dict[str, list[Block]]:
+        """Each team's candidate blocks, by route, then start, then first segment."""
         out: dict[str, list[Block]] = defaultdict(list)
         for b in self.blocks.values():
             out[b.team].append(b)
@@ -29,10 +30,12 @@ class Variables:
         return out
 
     def chosen_blocks(self, solver: cp_model.CpSolver) -> list[Block]:
+        """The blocks the solution takes, by route, first segment and team."""
         picked = [self.blocks[k] for k, var in self.take.items() if solver.boolean_value(var)]
         return sorted(picked, key=lambda b: (b.route, b.first, b.team))
 
     def chosen_route(self, solver: cp_model.CpSolver) -> int:
+        """The index of the route the solution chooses."""
         return next(i for i, var in enumerate(self.route) if solver.boolean_value(var))
 
     def duty_of(self, solver: cp_model.CpSolver, block: Block) -> int | None:

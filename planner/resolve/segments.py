@@ -6,10 +6,10 @@ always ends at a change of country (a crossing), at a port (before and after a f
 known stop (which becomes a segment of its own: a static watch), and at the limit of foreign
 observation past a border, so that every rule can be kept at a segment boundary.
 
-Timeline (SPEC §3 ``movement``): driving time is scaled by ``speed_factor``; border dwell is
-added at the crossing; the ETA window at a point widens by ± ``uncertainty`` of the elapsed
+Timeline (the scenario's ``movement``): driving time is scaled by ``speed_factor``; border dwell
+is added at the crossing; the ETA window at a point widens by ± ``uncertainty`` of the elapsed
 travel time (driving and dwell); known stops are fixed; ferry legs take between their shortest
-and longest typical crossing.
+and longest typical crossing. All times are minutes after departure.
 """
 
 from __future__ import annotations
@@ -29,6 +29,13 @@ from planner.model.problem import Segment, Spot
 
 @dataclass(frozen=True)
 class Atom:
+    """The smallest piece of a route: a road, rail or ferry leg, part of a long leg, or a stop.
+
+    ``minutes`` is the network's driving time, not yet scaled by ``speed_factor``. A land atom
+    lies in one ``country``; a ferry atom has none and names the two port states in ``ports``. A
+    stop has no length and lasts ``stop`` minutes. ``coords`` is the atom's line as (lon, lat).
+    """
+
     mode: str
     country: str | None
     ports: tuple[str, ...]  # for a ferry leg: the two port states
@@ -44,6 +51,7 @@ class Atom:
 
 
 def spot_for(geo: Geodata, node_id: str, fallback: Spot | None = None) -> Spot:
+    """The spot of a network node (a crossing or port is marked as such), else ``fallback``."""
     node = geo.network.nodes.get(node_id)
     if node is None:
         assert fallback is not None, node_id
@@ -127,8 +135,10 @@ def _split_at_km(atom: Atom, km: float) -> list[Atom]:
 def _leg_end(
     geo: Geodata, node_id: str, lon_lat: tuple[float, float], country: str | None, ends: list[Spot]
 ) -> Spot:
-    """The spot at one end of a leg. A snapped place that is neither end of the route (a via
-    point given by coordinates, between two nodes) takes its position from the leg itself.
+    """The spot at one end of a leg.
+
+    A snapped place that is neither end of the route (a via point given by coordinates, between
+    two nodes) takes its position from the leg itself.
     """
     known = next((e for e in ends if e.id == node_id), None)
     if node_id in geo.network.nodes or known is not None:
@@ -140,6 +150,15 @@ def _leg_end(
 
 
 def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[Atom]:
+    """The route's legs as atoms, in order, each starting where the previous one ends.
+
+    A land leg ending at a crossing carries that crossing's truck dwell (``dwell_end``). A land
+    leg longer than 1.5 × ``RELIEF_INTERVAL_MINUTES`` is split into
+    ``ceil(minutes / RELIEF_INTERVAL_MINUTES - 0.5)`` equal pieces, so that a relief point comes
+    about every interval (a 150-minute leg gives 2 pieces, a 151-minute leg 3). A ferry leg takes
+    its line's typical crossing as ``minutes``. ``origin`` and ``destination`` are the route's
+    ends as spots (either may be a point between nodes).
+    """
     out: list[Atom] = []
     for leg in route.legs:
         start = _leg_end(geo, leg.from_node, leg.coordinates[0], leg.country, [origin, destination])
@@ -244,8 +263,14 @@ def foreign_cuts(
 def _cut_from(
     items: list[Atom], index: int, km: float, *, forward: bool
 ) -> tuple[list[Atom], str | None]:
-    """Split the route ``km`` away from the border next to ``items[index]``, walking away from
-    it through atoms of the same country. Returns the new atoms and the cut spot's id.
+    """Split the route ``km`` away from the border next to ``items[index]``.
+
+    Walks away from the border through atoms of the same country (forward from the border when
+    ``forward``, else backward). An atom end within 0.5 km of the distance is used as it is.
+
+    Returns:
+        The new atoms, and the id of the spot where the cut is (None when the country's land
+        atoms end before ``km``).
     """
     country = items[index].country
     step = 1 if forward else -1
@@ -265,7 +290,12 @@ def _cut_from(
 
 
 def group(items: Sequence[Atom], forced: set[str] = frozenset()) -> list[list[Atom]]:  # type: ignore[assignment]
-    """Group atoms into segments (see the module docstring for where a segment must end)."""
+    """Group atoms into segments (see the module docstring for where a segment must end).
+
+    Besides the cuts a rule needs (a change of mode or country, a ferry, a stop, a spot in
+    ``forced``), a segment also ends once it holds ``RELIEF_INTERVAL_MINUTES`` of network time
+    (driving plus dwell), so that reliefs have places to happen.
+    """
     groups: list[list[Atom]] = []
     current: list[Atom] = []
     minutes = 0.0
@@ -292,7 +322,23 @@ def group(items: Sequence[Atom], forced: set[str] = frozenset()) -> list[list[At
 def timeline(
     groups: Sequence[Sequence[Atom]], *, speed_factor: float, uncertainty: float, prefix: str = "S"
 ) -> list[Segment]:
-    """Segments with their ETA windows, in minutes after departure."""
+    """Segments with their ETA windows, in minutes after departure.
+
+    Per group, ``travel`` is its driving time × ``speed_factor`` plus its border dwell; stops
+    count in full; a ferry leg takes its shortest, typical or longest crossing. Accumulated from
+    the departure, ``start`` is the earliest entry (earlier groups at ``travel × (1 -
+    uncertainty)``, shortest crossings), ``end`` the latest exit (groups up to this one at
+    ``travel × (1 + uncertainty)``, longest crossings), the nominal times the expected ones.
+    ``min_minutes``/``max_minutes`` bound the group's own duration, ``moving_max`` its time
+    moving on road or rail. ``drive_start``/``drive_end`` count unscaled network minutes of road
+    and rail only: where a team's car finds a boundary (:mod:`planner.resolve.teams`).
+
+    Args:
+        groups: the atoms of each segment, in route order (from :func:`group`).
+        speed_factor: scales the network's driving times (2.0: twice as slow).
+        uncertainty: the share of elapsed travel by which the ETA window widens either way.
+        prefix: segment ids are ``prefix`` and a two-digit number from 01.
+    """
     early = late = nominal = 0.0
     drive = 0.0
     out: list[Segment] = []

@@ -8,6 +8,7 @@ from planner.model.variables import Variables
 
 
 def add_route_choice(model: cp_model.CpModel, v: Variables) -> None:
+    """Exactly one route is chosen, and taking a block implies choosing its route."""
     model.add_exactly_one(v.route).with_name("route-choose-one")
     for block_id, take in v.take.items():
         route = v.blocks[block_id].route
