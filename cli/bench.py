@@ -30,6 +30,8 @@ CASES: list[tuple[str, str, str, int, float, int]] = [
 
 @dataclass(frozen=True)
 class Result:
+    """One benchmark case: its size, the solver's outcome, and times in seconds."""
+
     name: str
     countries: int
     km: float
@@ -89,6 +91,12 @@ def generated(
 
 
 def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
+    """Resolve, build and solve one scenario, then time the map of its plan on its own.
+
+    ``build_s`` is resolution, block generation and model building (the wall time less the
+    solver's); ``solve_s`` is the solver's wall time; ``map_s`` renders the map of a plan made
+    again by the engine (that planning is not timed).
+    """
     scenario = parse_scenario(data)
     t = time.perf_counter()
     problem = resolve_scenario(scenario, geo).problem
@@ -124,6 +132,7 @@ def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
 
 
 def run(geo: Geodata) -> list[Result]:
+    """Every case, the baseline (the bundled default scenario) first."""
     baseline = load_scenario(path_of(DEFAULT)).model_dump(by_alias=True, mode="json")
     results = [run_case(geo, f"baseline: {DEFAULT}", baseline)]
     for name, a, b, per_city, follow, days in CASES:

@@ -21,6 +21,14 @@ EXTRA_ROUTES = [("Chisinau to Odesa", RouteRequest(origin="MDA-chisinau", destin
 
 
 def run_demo(output: Path, console: Console) -> Path:
+    """Plan the bundled default scenario and write every output and the layers to ``output``.
+
+    Writes the plan's outputs, the geodata layers (``geodata/``), a second example route
+    (``routes.json``) and a map of the network (``overview.png``), and prints a summary.
+
+    Returns:
+        The path of ``plan.json``.
+    """
     geo = load()
     output.mkdir(parents=True, exist_ok=True)
     scenario = load_scenario(path_of(DEFAULT))

@@ -52,6 +52,8 @@ def scenario(name: str = LONGEST, **solver: Any) -> dict[str, Any]:
 
 @dataclass
 class Stats:
+    """Requests and latencies of one endpoint in one phase; ``finish`` fills the percentiles."""
+
     phase: str
     path: str
     started: int = 0
@@ -63,6 +65,7 @@ class Stats:
     latencies: list[float] = field(default_factory=list, repr=False)
 
     def finish(self) -> None:
+        """Compute p50, p95 and max (ms) from the recorded latencies (nearest-rank)."""
         ordered = sorted(self.latencies)
         if ordered:
 
@@ -72,6 +75,7 @@ class Stats:
             self.p50_ms, self.p95_ms, self.max_ms = rank(0.50), rank(0.95), ordered[-1]
 
     def row(self) -> dict[str, object]:
+        """The figures as a plain dict, without the raw latencies."""
         out = asdict(self)
         del out["latencies"]
         return out
@@ -262,6 +266,7 @@ def _count_done(server: LocalServer) -> int:
 
 
 def table(figures: dict[str, Any]) -> str:
+    """The figures of :func:`run` as the text table the command prints."""
     lines = [
         f"{'phase':<7} {'endpoint':<10} {'n':>6} {'errors':>6} "
         f"{'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}"
@@ -289,6 +294,11 @@ def table(figures: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the load check from the command line.
+
+    Returns:
+        The exit code: 1 on any error, unfinished request or process left behind, else 0.
+    """
     parser = argparse.ArgumentParser(prog="python -m cli.loadcheck", description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")

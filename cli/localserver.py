@@ -27,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # -- processes ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Proc:
+    """A process as ``/proc/<pid>/stat`` gives it: pid, parent, process group, state letter."""
+
     pid: int
     ppid: int
     pgid: int
@@ -59,12 +61,15 @@ def alive(pid: int) -> bool:
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
 class ServerError(RuntimeError):
+    """The server subprocess could not be started, or is not running when it should be."""
+
     pass
 
 
@@ -94,15 +99,18 @@ class LocalServer:
 
     @property
     def base_url(self) -> str:
+        """The server's root URL on loopback."""
         return f"http://127.0.0.1:{self.port}"
 
     @property
     def pid(self) -> int:
+        """The server process's id (ServerError when it was never started)."""
         if self.process is None:
             raise ServerError("the server is not running")
         return self.process.pid
 
     def env(self) -> dict[str, str]:
+        """The server's environment: the caller's without its ``CDPLAN_*``, then our settings."""
         env = {k: v for k, v in os.environ.items() if not k.startswith("CDPLAN_")}
         env["PYTHONUNBUFFERED"] = "1"
         env["CDPLAN_DATABASE_URL"] = self.database_url
@@ -112,8 +120,9 @@ class LocalServer:
         return env
 
     def warm_geodata_cache(self) -> None:
-        """Give the server's workers this process's geodata cache (else the first ones each
-        spend ~6 s building it).
+        """Give the server's workers this process's geodata cache.
+
+        Without it the first workers each spend about 6 s building the cache.
         """
         from geodata.layers import _fingerprint, cache_dir, load
 
@@ -216,6 +225,7 @@ class LocalServer:
         return sorted(p.pid for p in processes().values() if p.ppid == ppid and p.state not in "ZX")
 
     def log_tail(self, chars: int = 4000) -> str:
+        """The last ``chars`` characters of the server's log ("" when there is none)."""
         try:
             return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
         except OSError:

@@ -1,6 +1,6 @@
 """The ``cdplan`` command line: a thin interface over the same functions the HTTP API calls.
 
-Exit codes (SPEC §5): 0 done, 2 bad input, 1 a fault of the program.
+Exit codes (as in the README): 0 done, 2 bad input, 1 a fault of the program.
 """
 
 from __future__ import annotations
@@ -219,6 +219,7 @@ def demo(
 
 
 def main() -> None:  # pragma: no cover - console entry point
+    """Run the ``cdplan`` command line."""
     app()
 
 

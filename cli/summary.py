@@ -12,6 +12,7 @@ out = Console()
 
 
 def print_summary(result: Plan, path: Path) -> None:
+    """Print status, reasons, route, KPIs, handovers and late authorisations, then the path."""
     out.print(
         f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
         f"[bold]{result.status}[/bold]"

@@ -50,6 +50,7 @@ def _place(s: Spot) -> PlacePoint:
 
 
 def operation_info(scenario: Scenario, planned_at: datetime) -> OperationInfo:
+    """The operation block of the plan, departure in UTC; ``planned_at`` must be UTC already."""
     op = scenario.operation
     return OperationInfo(
         id=op.id,
@@ -63,6 +64,7 @@ def operation_info(scenario: Scenario, planned_at: datetime) -> OperationInfo:
 
 
 def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSegment]:
+    """The route's segments as the plan shows them: absolute times, in UTC and local time."""
     return [
         PlanSegment(
             id=s.id,
@@ -144,6 +146,23 @@ def _kind(before: Segment, after: Segment, from_country: str, to_country: str) -
 def handovers(
     geo: Geodata, problem: Problem, route: RouteOption, blocks: list[Block]
 ) -> list[Handover]:
+    """Every handover between the chosen blocks, at the start of the incoming block.
+
+    Outgoing and incoming blocks at a boundary are paired in order of team id; when no block
+    ends there (with ``min_teams`` > 1 a team carries on), a newcomer is paired with a team that
+    carries on.
+    Both are shown present from ``overlap`` minutes before the expected passage until it;
+    ``earliest``/``latest`` bound the passage over the whole ETA window.
+
+    Args:
+        geo: the geodata, for the local time at the handover place.
+        problem: the resolved problem.
+        route: the chosen route.
+        blocks: the chosen blocks.
+
+    Returns:
+        The handovers in route order; none at the origin.
+    """
     ending: dict[int, list[Block]] = defaultdict(list)
     starting: dict[int, list[Block]] = defaultdict(list)
     for b in blocks:
@@ -187,6 +206,11 @@ def handovers(
 def authorisations(
     scenario: Scenario, countries: list[str], planned_at: datetime
 ) -> list[Authorisation]:
+    """The authorisation to request from each state on the route, once each, in route order.
+
+    A state without a legal entry gets none here: the plan is not made for it (rule 8,
+    docs/rules.md). ``too_late`` is set when the request-by time is before ``planned_at``.
+    """
     out = []
     for c in dict.fromkeys(countries):
         entry = scenario.legal_for(c)
@@ -206,6 +230,7 @@ def authorisations(
 
 
 def route_of(resolved: Resolved, index: int) -> PlanRoute:
+    """Candidate route ``index`` as the plan shows it (hours include the known stops)."""
     r = resolved.routes[index]
     return PlanRoute(
         countries=r.countries,
@@ -217,6 +242,7 @@ def route_of(resolved: Resolved, index: int) -> PlanRoute:
 
 
 def alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
+    """Every candidate route, marking the one the plan uses (``chosen`` None: none)."""
     return [
         Alternative(
             countries=r.countries,
@@ -231,6 +257,7 @@ def alternatives(resolved: Resolved, chosen: int | None) -> list[Alternative]:
 
 
 def teams(problem: Problem) -> list[PlanTeam]:
+    """Every team of the problem with its base, used in the plan or not."""
     return [
         PlanTeam(
             id=t.id,
@@ -250,6 +277,12 @@ def teams(problem: Problem) -> list[PlanTeam]:
 
 
 def kpis(problem: Problem, blocks: list[Block], handover_count: int) -> Kpis:
+    """The plan's headline figures from the chosen blocks.
+
+    ``team_hours`` is the expected time on watch (overlap included, travel from base not);
+    ``longest_follow_hours`` the worst-case physical following of one block; ``coverage`` is 1
+    whenever there are blocks, as a solved model covers every segment.
+    """
     return Kpis(
         handovers=handover_count,
         team_hours=round(sum(b.watch for b in blocks) / 60.0, 2),

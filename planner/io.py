@@ -85,6 +85,12 @@ def parse_scenario(data: Any) -> Scenario:
 
 
 def load_scenario(path: Path) -> Scenario:
+    """Read and validate a scenario file, YAML or JSON, of at most ``MAX_SCENARIO_BYTES``.
+
+    Raises:
+        ScenarioError: the file cannot be read, is too large, is not YAML or JSON, or is not a
+            valid scenario; each error names its field and how to fix it.
+    """
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -121,4 +127,5 @@ def load_scenario(path: Path) -> Scenario:
 
 
 def json_schema() -> dict[str, Any]:
+    """The scenario's JSON Schema (what ``cdplan schema`` prints), with field aliases."""
     return Scenario.model_json_schema(by_alias=True)

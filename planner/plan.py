@@ -1,5 +1,6 @@
-"""The plan (SPEC §4): the engine's answer, whatever happened. Times are UTC (ISO 8601) with the
-local time of the place alongside.
+"""The plan document (``schema: cdplan.plan/1``): the engine's answer, whatever happened.
+
+Times are UTC (ISO 8601), with the local time of the place alongside where people read them.
 """
 
 from __future__ import annotations
@@ -29,10 +30,14 @@ class PlanStatus(StrEnum):
 
 
 class Out(BaseModel):
+    """The base of every output model: unknown fields are refused when a plan is read back."""
+
     model_config = ConfigDict(extra="forbid")
 
 
 class PlacePoint(Out):
+    """A place on the route or a team's base, with its position."""
+
     id: str = Field(description="Geodata id, or '@lat,lon' for a point between nodes")
     name: str = Field(description="Display name")
     lat: float = Field(description="Latitude, degrees")
@@ -46,6 +51,8 @@ class PlacePoint(Out):
 
 
 class OperationInfo(Out):
+    """The operation as every output heads it: name, handling code, consignment, times."""
+
     id: str = Field(description="Operation id")
     name: str = Field(description="Operation name")
     handling_code: str = Field(description="H0..H3, shown on every output")
@@ -64,6 +71,8 @@ class OperationInfo(Out):
 
 
 class PlanRoute(Out):
+    """The route the plan follows (or, without a plan, the route it was judged on)."""
+
     countries: list[str] = Field(default_factory=list, description="ISO3 in order")
     crossings: list[PlacePoint] = Field(default_factory=list, description="Crossings in order")
     length_km: float = Field(default=0.0, description="Length, km")
@@ -75,6 +84,8 @@ class PlanRoute(Out):
 
 
 class PlanSegment(Out):
+    """A stretch of the route watched by the same team(s), with its ETA window."""
+
     id: str = Field(description="Segment id (R<route>-S<n>)")
     country: str = Field(description="ISO3 (a ferry leg: the departure port's state)")
     countries: list[str] = Field(description="States whose teams may watch it at home")
@@ -113,9 +124,11 @@ class PlanSegment(Out):
 
 
 class Assignment(Out):
-    """A team's presence on a segment. ``start``/``end`` span the segment's whole window (ready
-    ``overlap`` minutes before the earliest arrival, until the latest exit); the expected times
-    say when it most likely happens (teams are dispatched on live tracking).
+    """A team's presence on one segment.
+
+    ``start``/``end`` span the segment's whole window (ready ``overlap`` minutes before the
+    earliest arrival, until the latest exit); the expected times say when it most likely happens
+    (teams are dispatched on live tracking).
     """
 
     team: str = Field(description="Team id")
@@ -133,6 +146,8 @@ class Assignment(Out):
 
 
 class Handover(Out):
+    """The watch passing from one team to the next, with both present for the overlap."""
+
     kind: Literal["border", "relief", "port"] = Field(description="border, relief or port")
     place: PlacePoint = Field(description="Where the watch passes")
     from_team: str
@@ -148,6 +163,8 @@ class Handover(Out):
 
 
 class Authorisation(Out):
+    """An authorisation to request from one state on the route, and by when."""
+
     country: str
     authority: str = Field(description="Who authorises")
     delivery: str = Field(description="The delivery type to request")
@@ -156,6 +173,8 @@ class Authorisation(Out):
 
 
 class Kpis(Out):
+    """Headline figures of a plan, for comparing plans."""
+
     handovers: int = Field(default=0, description="Border, port and relief handovers")
     team_hours: float = Field(default=0.0, description="Hours teams are present on the route")
     longest_follow_hours: float = Field(default=0.0, description="Longest follow by one team")
@@ -163,6 +182,11 @@ class Kpis(Out):
 
 
 class SolverInfo(Out):
+    """What the solver reported, so that the result can be reproduced and its quality judged.
+
+    ``objective`` equal to ``bound`` means proven optimal.
+    """
+
     objective: float | None = None
     bound: float | None = None
     wall_seconds: float = 0.0
@@ -174,6 +198,8 @@ class SolverInfo(Out):
 
 
 class PlanTeam(Out):
+    """A team of the scenario as the outputs show it (used or not)."""
+
     id: str
     agency: str
     country: str = Field(description="ISO3 of the team's agency")
@@ -182,6 +208,8 @@ class PlanTeam(Out):
 
 
 class Alternative(Out):
+    """A candidate route the engine considered, and whether the plan uses it."""
+
     countries: list[str]
     crossings: list[str]
     length_km: float
@@ -191,6 +219,8 @@ class Alternative(Out):
 
 
 class Plan(Out):
+    """The engine's answer: a status, and a plan to follow or the reasons there is none."""
+
     schema_: Literal["cdplan.plan/1"] = Field(default="cdplan.plan/1", alias="schema")
     operation: OperationInfo
     status: PlanStatus
@@ -217,4 +247,5 @@ class Plan(Out):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     def to_json(self) -> str:
+        """The plan as indented JSON, with its field aliases (``schema``, ``from``)."""
         return self.model_dump_json(by_alias=True, indent=1)

@@ -1,4 +1,6 @@
-"""The scenario (SPEC §3): strict input models with a description on every field.
+"""The route scenario: the strict input models of ``schema: cdplan.scenario/1``.
+
+Every field has a description (``cdplan schema`` prints them as a JSON Schema).
 
 Unknown fields are errors; times are ISO 8601 with an offset; places are a geodata id or
 ``{lat, lon[, name]}``. Cross-references (team -> agency, legal countries) are validated here so
@@ -28,7 +30,12 @@ MAX_SEA_DUTY_HOURS = 7 * 24.0  # an escort on board stays for the whole crossing
 
 
 class Delivery(StrEnum):
-    """Content mode of the consignment (domain.md §1.2 item 3)."""
+    """Content mode of the consignment.
+
+    ``live``: the illicit goods travel as found; ``partial``: part of them has been replaced by a
+    harmless substitute; ``substituted``: all of them have. Each state says which modes it accepts
+    (``Legal.deliveries``).
+    """
 
     live = "live"
     partial = "partial"
@@ -54,7 +61,7 @@ class Capability(StrEnum):
 
 
 class HandlingCode(StrEnum):
-    """Handling code (SPEC §8): H0 least restricted to H3 most restricted."""
+    """Handling code of the operation, shown on every output: H0 least to H3 most restricted."""
 
     H0 = "H0"
     H1 = "H1"
@@ -63,11 +70,15 @@ class HandlingCode(StrEnum):
 
 
 class Consignment(Model):
+    """What is moved and in which content mode."""
+
     kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
     delivery: Delivery = Field(description="live | partial | substituted")
 
 
 class Operation(Model):
+    """The operation: its name, consignment, handling code and departure."""
+
     id: Ident = Field(description="Operation id, [A-Za-z0-9_-]{1,64}")
     name: str = Field(min_length=1, max_length=200, description="Operation name")
     consignment: Consignment = Field(description="The consignment and its content mode")
@@ -80,11 +91,19 @@ class Operation(Model):
 
 
 class Avoid(Model):
+    """Countries and border crossings the route must not use."""
+
     countries: list[Iso3] = Field(default_factory=list, description="Countries never entered")
     crossings: list[str] = Field(default_factory=list, description="Crossing ids never used")
 
 
 class Route(Model):
+    """Where the consignment goes: origin, destination and ``via`` places, or a fixed itinerary.
+
+    With ``origin`` and ``destination`` the engine picks the best ``alternatives`` lawful routes;
+    with ``waypoints`` it checks the itinerary as given and never re-routes it.
+    """
+
     origin: Place | None = Field(default=None, description="Where the consignment starts")
     destination: Place | None = Field(default=None, description="Where it is delivered")
     via: list[Place] = Field(
@@ -122,6 +141,8 @@ class Route(Model):
 
 
 class Stop(Model):
+    """A known stop on the way (rest, loading): a static watch of ``minutes`` at ``at``."""
+
     at: Place = Field(description="Where the consignment stops (snapped to the route)")
     minutes: int = Field(ge=1, le=MAX_STOP_MINUTES, description="How long, minutes")
 
@@ -156,6 +177,8 @@ class DriverRules(StrEnum):
 
 
 class Movement(Model):
+    """How the consignment moves: speed against the network, ETA uncertainty, known stops."""
+
     speed_factor: float = Field(
         default=1.0, gt=0.2, le=3.0, description="Scales network travel times (2.0 = twice as slow)"
     )
@@ -189,6 +212,8 @@ class Movement(Model):
 
 
 class Agency(Model):
+    """A national agency taking part; its ``country`` is where its teams may work."""
+
     id: Ident
     country: Iso3 = Field(description="The agency's state")
     name: str = Field(min_length=1, max_length=200, description="Official name")
@@ -196,6 +221,8 @@ class Agency(Model):
 
 
 class Window(Model):
+    """A time window from ``from`` to ``to``, both ISO 8601 with a UTC offset."""
+
     from_: AwareDatetime = Field(alias="from", description="Start, ISO 8601 with offset")
     to: AwareDatetime = Field(description="End, ISO 8601 with offset")
 
@@ -209,6 +236,8 @@ class Window(Model):
 
 
 class Team(Model):
+    """A surveillance team of an agency: where it starts, what it can do, when and how long."""
+
     id: Ident
     agency: Ident = Field(description="Id of the team's agency")
     base: Place = Field(description="Where the team starts from")
@@ -243,6 +272,8 @@ class Team(Model):
 
 
 class ForeignObservation(Model):
+    """Permission for teams of state ``from`` to follow into this state, within km and hours."""
+
     from_: Iso3 = Field(alias="from", description="Whose teams may follow into this state")
     max_km: float = Field(gt=0, le=500, description="How far past the border, km")
     max_hours: float = Field(gt=0, le=48, description="For how long, hours")
@@ -251,6 +282,11 @@ class ForeignObservation(Model):
 
 
 class Legal(Model):
+    """One state's legal position: whether it authorised the delivery, and on what terms.
+
+    A state on the route without an entry has authorised nothing.
+    """
+
     country: Iso3
     authorised: bool = Field(description="Whether the state has authorised the delivery")
     deliveries: list[Delivery] = Field(
@@ -271,6 +307,8 @@ class Legal(Model):
 
 
 class Rules(Model):
+    """The operation's rules for handovers, following and the number of teams on watch."""
+
     handover_overlap_minutes: int = Field(
         default=30, ge=0, le=600, description="Both teams present at a handover, minutes"
     )
@@ -281,12 +319,16 @@ class Rules(Model):
 
 
 class SolverSettings(Model):
+    """Settings of the CP-SAT search: time limit, workers and seed (for reproducible plans)."""
+
     time_limit_seconds: float = Field(default=30.0, gt=0, le=3600, description="Wall-clock limit")
     workers: int = Field(default=0, ge=0, le=64, description="Search workers; 0 = all cores")
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Random seed")
 
 
 class Scenario(Model):
+    """A complete route scenario: everything the engine needs to plan one operation."""
+
     schema_: Literal["cdplan.scenario/1"] = Field(alias="schema", description="Format version")
     operation: Operation
     route: Route
@@ -317,9 +359,11 @@ class Scenario(Model):
         return self
 
     def agency(self, agency_id: str) -> Agency:
+        """The agency with this id (validation guarantees that every team's agency exists)."""
         return next(a for a in self.agencies if a.id == agency_id)
 
     def legal_for(self, country: str) -> Legal | None:
+        """The legal entry of an ISO3 state, or None: then the state has authorised nothing."""
         return next((entry for entry in self.legal if entry.country == country), None)
 
 

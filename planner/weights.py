@@ -11,6 +11,12 @@ from planner.strict import Model
 
 
 class Weights(Model):
+    """Weights of the objective's terms: how much each hour or handover costs the plan.
+
+    The engine minimises the weighted sum; only the ratios between weights matter. The terms are
+    described in :mod:`planner.model.objective`.
+    """
+
     handovers: float = Field(default=10.0, ge=0, le=1000, description="Per handover")
     team_hours: float = Field(default=1.0, ge=0, le=1000, description="Per team-hour on watch")
     exposure: float = Field(

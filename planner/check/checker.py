@@ -1,4 +1,4 @@
-"""Re-checks a plan against the scenario's rules (SPEC §4), knowing nothing of the solver.
+"""Re-checks a plan against the rules of docs/rules.md, knowing nothing of the solver.
 
 It takes (scenario, plan) only, so it also judges a trainee's hand-made plan. Times are the
 plan's expected timeline; where the engine is stricter (worst-case durations for follow and
@@ -32,7 +32,9 @@ SLACK = timedelta(minutes=1)  # rounding of minutes in the plan
 
 @dataclass(frozen=True)
 class Violation:
-    rule: int  # SPEC §4 rule number (0: the plan's own consistency)
+    """One breach of a rule by a plan: the rule's number, what it is about, and what is wrong."""
+
+    rule: int  # rule number in docs/rules.md (0: the plan's own consistency)
     subject: str
     message: str
 
@@ -45,6 +47,7 @@ def _minutes(a: datetime, b: datetime) -> float:
 
 
 def _coverage(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Rule 1 (docs/rules.md): ``min_teams`` present over each segment's whole window."""
     out = []
     by_seg: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan.assignments:
@@ -75,6 +78,7 @@ def _coverage(scenario: Scenario, plan: Plan) -> list[Violation]:
 
 
 def _segments_consistent(plan: Plan) -> list[Violation]:
+    """Rule 0: segments join end to end, and assignments name known segments."""
     out = []
     for a, b in zip(plan.segments, plan.segments[1:], strict=False):
         if a.to.id != b.from_.id:
@@ -89,6 +93,7 @@ def _segments_consistent(plan: Plan) -> list[Violation]:
 
 
 def _jurisdiction_and_capability(scenario: Scenario, plan: Plan) -> list[Violation]:
+    """Rules 2 and 3 (docs/rules.md): own state or foreign observation in limits; capability."""
     out = []
     seg = {s.id: s for s in plan.segments}
     order = {s.id: i for i, s in enumerate(plan.segments)}
@@ -152,6 +157,7 @@ def _runs(assignments: list[Assignment], order: dict[str, int]) -> list[list[Ass
 
 
 def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]:
+    """Rules 4, 5 and 7 (docs/rules.md), per team, on the plan's expected timeline."""
     out = []
     seg = {s.id: s for s in plan.segments}
     order = {s.id: i for i, s in enumerate(plan.segments)}
@@ -240,7 +246,7 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
 
 
 def _handovers(scenario: Scenario, plan: Plan) -> list[Violation]:
-    """Rule 6: at every change of country, and at every change of team, both teams overlap."""
+    """Rule 6 (docs/rules.md): at every change of country and of team, both teams overlap."""
     out = []
     need = scenario.rules.handover_overlap_minutes
     by_seg: dict[str, list[Assignment]] = defaultdict(list)
@@ -272,6 +278,7 @@ def _handovers(scenario: Scenario, plan: Plan) -> list[Violation]:
 
 
 def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]:
+    """Rules 8 and 9 (docs/rules.md): authorised states, avoidances, crossings, restricted areas."""
     out = []
     delivery = scenario.operation.consignment.delivery
     for c in dict.fromkeys(plan.route.countries):
@@ -306,7 +313,16 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
 
 
 def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Violation]:
-    """Every violation of SPEC §4 rules 1-9 by a plan with status optimal or feasible."""
+    """Every violation of rules 0-9 (docs/rules.md) by a plan with status optimal or feasible.
+
+    Args:
+        scenario: the scenario the plan answers.
+        plan: the plan to judge; one without a plan to follow has nothing to check.
+        geo: the geodata (loaded when not given).
+
+    Returns:
+        The violations, grouped by rule family; empty when the plan keeps every rule.
+    """
     if not plan.status.has_plan:
         return []
     geo = geo or load()

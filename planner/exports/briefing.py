@@ -18,6 +18,8 @@ NEAR_RESTRICTED_KM = 50.0
 
 @dataclass(frozen=True)
 class Contingency:
+    """A place to interdict if surveillance is lost, with the agency watching there."""
+
     country: str
     place: str
     agency: str
@@ -25,8 +27,11 @@ class Contingency:
 
 
 def contingencies(plan: Plan, geo: Geodata) -> list[Contingency]:
-    """Where to interdict if surveillance is lost: the last place before each border, inside
-    cooperating territory, and before any area without a cooperating authority near the route.
+    """Where to interdict if surveillance is lost, one entry per place.
+
+    The places are the last point before each border (and before delivery), inside cooperating
+    territory, and the route point nearest each active area without a cooperating authority
+    within ``NEAR_RESTRICTED_KM`` of the route.
     """
     out: list[Contingency] = []
     watching = {a.segment: a.agency for a in plan.assignments}
@@ -65,6 +70,7 @@ def contingencies(plan: Plan, geo: Geodata) -> list[Contingency]:
 
 
 def tasks(plan: Plan) -> list[tuple[str, list[Assignment]]]:
+    """Each team's assignments in time order, teams ordered by their first expected start."""
     by_team: dict[str, list[Assignment]] = defaultdict(list)
     for a in plan.assignments:
         by_team[a.team].append(a)
@@ -138,6 +144,7 @@ _ENV = Environment(autoescape=select_autoescape(default=True))
 
 
 def render_briefing(plan: Plan, geo: Geodata) -> str:
+    """The briefing as one printable HTML page (no scripts), marked with the handling code."""
     return _ENV.from_string(TEMPLATE).render(
         plan=plan,
         op=plan.operation,

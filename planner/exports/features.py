@@ -1,6 +1,8 @@
-"""The plan as GeoJSON (route, segments with team and agency, handovers, crossings) and as KML
-(simplekml; route, segments and handover placemarks with time spans, so Google Earth can animate
-and ATAK can load them).
+"""The plan as GeoJSON and as KML, for GIS tools, Google Earth and ATAK.
+
+GeoJSON holds the route, the segments with their teams and agencies, the handovers and the
+crossings. KML (simplekml) holds the route, the segments and handover placemarks with time
+spans, so Google Earth can animate them and ATAK can load them.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ def _iso(value: Any) -> str:
 
 
 def plan_geojson(plan: Plan) -> dict[str, Any]:
+    """The plan as a GeoJSON FeatureCollection (EPSG:4326), each feature with its ``kind``."""
     op = plan.operation
     common = {"operation": op.id, "handling_code": op.handling_code, "exercise": op.exercise}
     features: list[dict[str, Any]] = []
@@ -91,6 +94,7 @@ def plan_geojson(plan: Plan) -> dict[str, Any]:
 
 
 def plan_kml(plan: Plan) -> str:
+    """The plan as a KML document; segments span their expected times, handovers their overlap."""
     op = plan.operation
     kml = simplekml.Kml(name=f"{op.marking} {op.name} ({op.id})")
     coords = coords_of(plan.route.geometry)
@@ -123,4 +127,5 @@ def plan_kml(plan: Plan) -> str:
 
 
 def dumps(doc: dict[str, Any]) -> str:
+    """A GeoJSON document as compact JSON text, non-ASCII names kept as they are."""
     return json.dumps(doc, ensure_ascii=False)

@@ -20,6 +20,7 @@ def coords_of(geometry: dict[str, object]) -> Coords:
 
 
 def route_line(plan: Plan) -> LineString | None:
+    """The plan's route as a line in (lon, lat) degrees, or None without at least two points."""
     coords = coords_of(plan.route.geometry)
     return LineString(coords) if len(coords) > 1 else None
 

@@ -41,6 +41,7 @@ PALETTE = [
 
 
 def agency_colours(plan: Plan) -> dict[str, str]:
+    """A colour per agency, in order of first appearance in the assignments (shared palette)."""
     agencies = list(dict.fromkeys(a.agency for a in plan.assignments))
     return {a: PALETTE[i % len(PALETTE)] for i, a in enumerate(agencies)}
 
@@ -290,8 +291,9 @@ def render_map(plan: Plan, geo: Geodata) -> str:
 
 
 def _stable_ids(page: str) -> str:
-    """Folium names elements with random hex ids; number them instead, so the same plan gives
-    the same file, byte for byte.
+    """Replace folium's random hex element ids by numbers, so the same plan gives the same file.
+
+    Numbered in order of first appearance, byte for byte the same from one run to the next.
     """
     seen: dict[str, str] = {}
 

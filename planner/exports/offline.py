@@ -1,5 +1,7 @@
-"""Making a folium page work with no network: every script and stylesheet inlined from local
-copies installed at set-up time (npm, pinned in ``assets/package.json``), failing closed.
+"""Making a folium page work with no network, failing closed.
+
+Every script and stylesheet is inlined from local copies installed at set-up time (npm, pinned
+in ``assets/package.json``).
 
 folium links Leaflet, jQuery, Bootstrap, Font Awesome and its plugins from public CDNs; on a
 closed network the page is blank, and on an open one the CDN learns that an operation is being

@@ -1,5 +1,6 @@
-"""The timeline: a Gantt of team assignments per agency and country, with the handovers and the
-consignment's ETA windows, written with the plotly.js bundled in the plotly wheel (no CDN).
+"""The timeline: a Gantt of team assignments per agency and country, handovers and ETA windows.
+
+It is written with the plotly.js bundled in the plotly wheel (no CDN).
 """
 
 from __future__ import annotations

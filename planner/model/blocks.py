@@ -49,10 +49,8 @@ class Block:
 
     @property
     def watch(self) -> int:
+        """Expected minutes on watch, the handover overlap included (``expected_watch``)."""
         return self.expected_watch
-
-    def covers(self, segment: int) -> bool:
-        return self.first <= segment <= self.last
 
 
 def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:

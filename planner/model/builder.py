@@ -1,5 +1,6 @@
-"""Builds the CP-SAT model: variables first, then one constraint family at a time, then the
-objective. Nothing here knows where the problem came from.
+"""Builds the CP-SAT model: variables, then one constraint family at a time, then the objective.
+
+Nothing here knows where the problem came from.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from planner.model.variables import Variables
 
 @dataclass
 class Built:
+    """A built model with its variables (and, for a diagnosis, its assumption literals)."""
+
     model: cp_model.CpModel
     vars: Variables
     # Assumption literals, only in a diagnosis model: per (route, segment) coverage, per team.
@@ -28,6 +31,7 @@ class Built:
 
 
 def make_variables(model: cp_model.CpModel, problem: Problem, blocks: list[Block]) -> Variables:
+    """One Boolean per candidate block ("taken") and one per candidate route ("chosen")."""
     return Variables(
         blocks={b.id: b for b in blocks},
         take={b.id: model.new_bool_var(f"take-{b.id}") for b in blocks},
@@ -36,8 +40,16 @@ def make_variables(model: cp_model.CpModel, problem: Problem, blocks: list[Block
 
 
 def build(problem: Problem, blocks: list[Block] | None = None, *, diagnose: bool = False) -> Built:
-    """The optimisation model, or with ``diagnose`` a feasibility model whose rule groups are
-    guarded by assumption literals (cores are only small without an objective).
+    """The optimisation model, or with ``diagnose`` a feasibility model for explanations.
+
+    In the feasibility model, each segment's coverage and each team's presence and duty rules
+    are guarded by assumption literals, and there is no objective (cores are only small
+    without one).
+
+    Args:
+        problem: the planning problem.
+        blocks: the candidate blocks (default: every lawful block of the problem).
+        diagnose: build the feasibility model with assumptions instead.
     """
     model = cp_model.CpModel()
     v = make_variables(model, problem, blocks if blocks is not None else all_blocks(problem))

@@ -54,7 +54,15 @@ MESSAGES = {
 
 
 def uncovered(problem: Problem, blocks: list[Block], route: RouteOption) -> list[Reason]:
-    """Reasons for the segments of ``route`` that no candidate block covers."""
+    """Reasons for the segments of ``route`` that no candidate block covers.
+
+    A segment with no team of its state(s) at all is ``no_team_in_country``. Otherwise each
+    team of its state is asked which single-block rule keeps it from watching the segment on its
+    own (:func:`planner.model.rules.check_run`), and the most common answer names the reason:
+    ``missing_capability``, ``unreachable``, ``follow_limit``, ``duty_limit``, or
+    ``staffing_gap`` (not available, or nothing found for the segment alone). Teams of other
+    states, which could only watch under foreign observation, are not asked.
+    """
     covering = by_segment(blocks)
     out = []
     for seg in route.segments:
@@ -94,7 +102,21 @@ def uncovered(problem: Problem, blocks: list[Block], route: RouteOption) -> list
 
 
 def core(problem: Problem, blocks: list[Block], *, time_limit: float = 10.0) -> list[Reason]:
-    """Reasons from a minimal-ish set of rule groups that cannot all hold."""
+    """Reasons from a small set of rule groups that cannot all hold together.
+
+    Solves the feasibility model of :func:`planner.model.builder.build` with ``diagnose`` and
+    asks CP-SAT for assumptions sufficient for infeasibility (not necessarily a minimal set).
+    Each segment whose coverage is among them is a ``staffing_gap``; the teams whose presence
+    and duty rules are among them are named together in one ``team_limits`` reason.
+
+    Args:
+        problem: the planning problem.
+        blocks: its candidate blocks.
+        time_limit: seconds for the diagnosis solve.
+
+    Returns:
+        The reasons, or an empty list when the diagnosis model is not proven infeasible in time.
+    """
     built = build(problem, blocks, diagnose=True)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
@@ -131,6 +153,12 @@ def core(problem: Problem, blocks: list[Block], *, time_limit: float = 10.0) -> 
 
 
 def explain(problem: Problem, blocks: list[Block]) -> list[Reason]:
+    """Why a problem the solver proved infeasible has no plan, in the planners' words.
+
+    First the segments of the first candidate route that no team could watch at all
+    (:func:`uncovered`), adding that the alternatives fail too when there are any; when every
+    segment has candidates, the core of :func:`core`; failing both, a generic ``infeasible``.
+    """
     reasons = uncovered(problem, blocks, problem.routes[0])
     if reasons:
         if len(problem.routes) > 1:

@@ -31,6 +31,8 @@ SCALE = 100
 
 @dataclass(frozen=True)
 class BlockCost:
+    """The unweighted terms of one block's cost: a handover and hours (see the module doc)."""
+
     handovers: float
     team_hours: float
     exposure: float
@@ -38,6 +40,7 @@ class BlockCost:
     changed_hours: float = 0.0
 
     def total(self, problem: Problem) -> float:
+        """The block's cost under the problem's weights, unscaled."""
         w = problem.weights
         return (
             w.handovers * self.handovers
@@ -62,6 +65,7 @@ def changed_hours(problem: Problem, b: Block) -> float:
 
 
 def block_cost(problem: Problem, b: Block) -> BlockCost:
+    """The cost terms of block ``b``, as the module doc defines them."""
     follow_h = b.expected_follow / 60.0
     return BlockCost(
         handovers=1.0,
@@ -73,10 +77,12 @@ def block_cost(problem: Problem, b: Block) -> BlockCost:
 
 
 def scaled(problem: Problem, b: Block) -> int:
+    """The block's weighted cost × ``SCALE``, rounded: its coefficient in the objective."""
     return round(block_cost(problem, b).total(problem) * SCALE)
 
 
 def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
+    """Minimise the taken blocks' costs, less the handovers of the first ``min_teams`` blocks."""
     # The first min_teams blocks of the route pick the consignment up: no handover for them.
     offset = round(problem.weights.handovers * problem.min_teams * SCALE)
     model.minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)

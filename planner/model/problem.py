@@ -67,16 +67,19 @@ class Segment:
 
     @property
     def follow_max(self) -> int:
+        """Worst-case minutes of physical following on this stretch (0 unless road or rail)."""
         if not self.following:
             return 0
         return self.max_minutes if self.moving_max is None else self.moving_max
 
     @property
     def country(self) -> str:
+        """The first of ``countries``: the state, or a ferry leg's departure port state."""
         return self.countries[0]
 
     @property
     def following(self) -> bool:
+        """Whether watching this stretch is physical following (road or rail, rule 7)."""
         return self.mode in FOLLOWING
 
 
@@ -95,9 +98,12 @@ class RouteOption:
 
 @dataclass(frozen=True)
 class TeamSpec:
-    """A team as the model sees it. ``reach[(route, k)]`` is the driving time in minutes from the
-    team's base to boundary ``k`` of route ``route`` (boundary k is the start of segment k; the
-    last boundary is the destination); missing means unreachable.
+    """A team as the model sees it: state, capabilities, availability, duty limits and reach.
+
+    ``reach[(route, k)]`` is the driving time in minutes from the team's base to boundary ``k``
+    of route ``route`` (boundary k is the start of segment k; the last boundary is the
+    destination); missing means unreachable. ``availability`` holds (from, to) windows and
+    ``max_duty``/``min_rest`` are in minutes.
     """
 
     id: str
@@ -125,6 +131,12 @@ class ForeignLimit:
 
 @dataclass(frozen=True)
 class Problem:
+    """The whole planning problem: candidate routes, teams, rules and weights, in minutes.
+
+    ``routes`` are the candidate routes, of which the plan uses exactly one; their index in
+    the tuple is their ``RouteOption.index``.
+    """
+
     t0: datetime  # UTC
     routes: tuple[RouteOption, ...]
     teams: tuple[TeamSpec, ...]
@@ -140,12 +152,15 @@ class Problem:
     previous: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
 
     def at(self, minutes: float) -> datetime:
+        """The absolute time, UTC, ``minutes`` after departure."""
         return self.t0 + timedelta(minutes=minutes)
 
     def team(self, team_id: str) -> TeamSpec:
+        """The team with this id (StopIteration if there is none)."""
         return next(t for t in self.teams if t.id == team_id)
 
     def foreign_limit(self, host: str, team_country: str) -> ForeignLimit | None:
+        """How far teams of ``team_country`` may follow into ``host``; None: not at all."""
         return next(
             (f for f in self.foreign if f.host == host and f.team_country == team_country), None
         )

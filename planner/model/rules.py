@@ -41,9 +41,11 @@ class Rule(StrEnum):
 
 @dataclass(frozen=True)
 class Broken:
-    """A run breaks ``rule``. ``final``: no longer run with the same first segment can keep it
-    (the generator stops extending); a foreign prefix may still become lawful once it reaches
-    home, so that one is not final.
+    """A run of segments breaks ``rule``.
+
+    ``final``: no longer run with the same first segment can keep it, so the generator stops
+    extending; a foreign prefix may still become lawful once it reaches home, so that one is not
+    final.
     """
 
     rule: Rule
@@ -74,8 +76,10 @@ def home(team: TeamSpec, seg: Segment) -> bool:
 
 
 def _foreign(problem: Problem, team: TeamSpec, run: list[Segment]) -> tuple[int, float, str] | None:
-    """The foreign part of a run as (worst-case minutes, km, host), or None if it is unlawful:
-    one host, no ferry, next to the team's own country at one end of the run, within limits.
+    """The foreign part of a run as (worst-case minutes, km, host), or None if it is unlawful.
+
+    Lawful means: one host, no ferry, next to the team's own country at one end of the run, and
+    within the host's km and hours for teams of the team's state.
     """
     foreign = [s for s in run if not home(team, s)]
     hosts = {s.country for s in foreign}
@@ -87,7 +91,7 @@ def _foreign(problem: Problem, team: TeamSpec, run: list[Segment]) -> tuple[int,
         return None
     flags = [not home(team, s) for s in run]
     # The foreign stretch must touch the team's own country: a prefix or a suffix of the run,
-    # with at least one home segment (teams follow across their own border, not start abroad).
+    # with at least one home segment (a run wholly abroad is never foreign observation).
     n = len(foreign)
     if not (all(flags[:n]) or all(flags[-n:])) or n == len(run):
         return None

@@ -17,6 +17,8 @@ from planner.plan import PlanStatus
 
 @dataclass(frozen=True)
 class SolverReport:
+    """What the solve took and found: objective and bound (unscaled), times, settings."""
+
     objective: float | None
     bound: float | None
     wall_seconds: float
@@ -30,6 +32,12 @@ class SolverReport:
 
 @dataclass
 class Solution:
+    """The outcome of a solve: a status and, when there is a plan, the route and blocks taken.
+
+    ``duty_of`` maps a taken block's id to its team's duty number (0-based, in time order) or
+    None when the team needed no duty model.
+    """
+
     status: PlanStatus
     report: SolverReport
     route: int | None = None
@@ -45,6 +53,21 @@ def solve(
     seed: int = 0,
     blocks: list[Block] | None = None,
 ) -> Solution:
+    """Build and solve the model of a problem.
+
+    Args:
+        problem: the planning problem.
+        time_limit: wall-clock limit of the search, seconds.
+        workers: search workers; 0 means one (see the comment in the body), more a portfolio.
+        seed: the random seed, for a reproducible search.
+        blocks: the candidate blocks, when already made (default: every lawful block).
+
+    Returns:
+        The solution; infeasible, invalid and timed-out solves are statuses, not exceptions.
+
+    Raises:
+        ModelTooLargeError: when ``blocks`` is not given and the problem has too many.
+    """
     t_build = time.perf_counter()
     blocks = blocks if blocks is not None else all_blocks(problem)
     built = build(problem, blocks)
@@ -52,7 +75,7 @@ def solve(
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
     solver.parameters.random_seed = seed
-    # One LP-guided worker is the measured best on this model (see bench/): its LP bound meets
+    # One LP-guided worker is the measured best on this model (cdplan bench): its LP bound meets
     # the first good solution at once, while a 2-worker portfolio on 2 cores found no bound in
     # 20 s on the Aurora scenario. One worker with a seed is also deterministic. ``workers`` > 1
     # asks for a portfolio anyway.

@@ -21,6 +21,7 @@ class Variables:
     duties: dict[str, list[tuple[tuple[int, int], cp_model.IntVar]]] = field(default_factory=dict)
 
     def of_team(self) -> dict[str, list[Block]]:
+        """Each team's candidate blocks, by route, then start, then first segment."""
         out: dict[str, list[Block]] = defaultdict(list)
         for b in self.blocks.values():
             out[b.team].append(b)
@@ -29,6 +30,7 @@ class Variables:
         return out
 
     def chosen_blocks(self, solver: cp_model.CpSolver) -> list[Block]:
+        """The blocks the solution takes on its chosen route, by first segment and team."""
         route = self.chosen_route(solver)
         picked = [
             self.blocks[k]
@@ -38,6 +40,7 @@ class Variables:
         return sorted(picked, key=lambda b: (b.route, b.first, b.team))
 
     def chosen_route(self, solver: cp_model.CpSolver) -> int:
+        """The index of the route the solution chooses."""
         return next(i for i, var in enumerate(self.route) if solver.boolean_value(var))
 
     def duty_of(self, solver: cp_model.CpSolver, block: Block) -> int | None:

@@ -208,8 +208,10 @@ def _route(
 def _teams(
     scenario: Scenario, previous: Plan, cut: Cut, lost: str | None
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """The teams left, with the rest that what they worked asks for. Only teams the previous
-    version still counted on get a line in ``changes``: the others are not news.
+    """The teams left, with the rest that what they worked asks for.
+
+    Only teams the previous version still counted on get a line in ``changes``: the others are
+    not news.
     """
     worked = history(previous, at=cut.at, start=cut.start)
     planned = {a.team for a in previous.assignments if a.expected_end > cut.start}
@@ -237,8 +239,9 @@ def _teams(
 
 
 def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> Replanning:
-    """What ``event`` decides for the rest of the operation: the new scenario and where the new
-    version starts (see the module doc). Computed once, when the event is reported.
+    """What ``event`` decides for the rest of the operation: the new scenario and its start.
+
+    See the module doc for the rules. Computed once, when the event is reported.
 
     Args:
         scenario: the scenario ``previous`` was planned from.

@@ -71,6 +71,7 @@ _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
 def event_error(loc: str, msg: str, fix: str) -> ScenarioError:
+    """A refusal of an event with one error: its field (``loc``), what is wrong, how to fix it."""
     return ScenarioError([{"loc": loc, "msg": msg, "fix": fix}])
 
 

@@ -52,16 +52,20 @@ class Cut:
 
 
 def minutes(a: datetime, b: datetime) -> float:
+    """Minutes from ``a`` to ``b`` (negative when ``b`` is earlier)."""
     return (b - a).total_seconds() / 60.0
 
 
 def land_modes(modes: Sequence[str]) -> tuple[Mode, ...]:
+    """The land modes among ``modes`` for snapping a position (road when there are none)."""
     return tuple(Mode(m) for m in modes if m != "ferry") or (Mode.road,)
 
 
 def as_place(snapped: Snapped, name: str | None = None) -> Place:
-    """A scenario place that resolves to the same point again: the node id, or the point on
-    its edge (snapping a point already on a road keeps it on that road).
+    """A scenario place that resolves to the same point again.
+
+    That is the node id, or the point on its edge (snapping a point already on a road keeps it
+    on that road).
     """
     if snapped.node_id is not None:
         return snapped.node_id
@@ -141,6 +145,7 @@ def estimate(
     closed: frozenset[str] = frozenset(),
 ) -> Cut:
     """The position at ``at`` by the previous version's expected timeline (see module doc).
+
     ``at`` must fall between the expected departure and the expected arrival.
     """
     seg = next(s for s in previous.segments if s.nominal_start <= at < s.nominal_end)
@@ -194,9 +199,11 @@ def ahead(
 def stops_ahead(
     geo: Geodata, previous: Plan, line: LineString, cut: Cut, stops: Sequence[Stop]
 ) -> list[tuple[float, Stop]]:
-    """Known stops still to come. On an estimated timeline, by the previous version's stop
-    segments (a stop under way is already the cut's wait); at a place the planners gave, or for
-    a stop the version did not make, by position along the route.
+    """Known stops still to come, with their position along the previous route's line.
+
+    On an estimated timeline they are judged by the previous version's stop segments (a stop
+    under way is already the cut's wait); at a place the planners gave, or for a stop the version
+    did not make, by position along the route.
     """
     out = []
     for stop in stops:
@@ -220,9 +227,10 @@ def stops_ahead(
 
 
 def history(previous: Plan, *, at: datetime, start: datetime) -> list[Assignment]:
-    """What already took place: earlier history, and the previous version's assignments begun
-    before the event at ``at``, clipped at ``start``, when the new version starts (the watch on
-    board a ferry runs until it lands).
+    """What already took place, as assignments: earlier history and what was begun before ``at``.
+
+    The previous version's assignments begun before the event at ``at`` are clipped at
+    ``start``, when the new version starts (the watch on board a ferry runs until it lands).
     """
     done = [
         a.model_copy(update={"end": min(a.end, start), "expected_end": min(a.expected_end, start)})
@@ -234,8 +242,10 @@ def history(previous: Plan, *, at: datetime, start: datetime) -> list[Assignment
 
 @dataclass(frozen=True)
 class Rest:
-    """A team that has worked recently: it may go on until ``duty_until``, then rests until
-    ``rested_from``; ``windows`` is its availability saying so.
+    """A team that has worked recently, and the availability that says how much more it may.
+
+    It may go on until ``duty_until``, then rests until ``rested_from``; ``windows`` is its
+    availability saying so.
     """
 
     duty_until: datetime
@@ -266,7 +276,7 @@ def rest(team: Team, worked: Sequence[Assignment], start: datetime) -> Rest | No
             break
         duty_start = min(duty_start, a.expected_start)
     duty_until = duty_start + timedelta(hours=team.max_duty_hours)
-    # Without windows a team is free around the whole operation (planner.resolve.resolver); a month
+    # Without windows a team is free around the whole operation (planner.resolve.teams); a month
     # past the new start is more than any operation here takes.
     given = [(w.from_, w.to) for w in team.available] or [
         (start - timedelta(days=7), start + timedelta(days=30))

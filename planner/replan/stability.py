@@ -1,5 +1,4 @@
-"""Which teams the previous version of a plan had on each stretch of the new candidate routes,
-and what a new version changes.
+"""Re-planning's memory: the previous version's teams on each new stretch, and what changed.
 
 Re-planning after an event cuts the route anew (a new origin, perhaps a new way round), so new
 segments cannot be matched to old ones by id. They are matched by geography instead: both ends of
@@ -29,6 +28,7 @@ _EPS = 1e-9
 
 
 def route_line(previous: Plan) -> LineString | None:
+    """The plan's route as a line in (lon, lat) degrees, or None without at least two points."""
     coords = previous.route.geometry.get("coordinates")
     if not isinstance(coords, list | tuple) or len(coords) < 2:
         return None
@@ -36,8 +36,11 @@ def route_line(previous: Plan) -> LineString | None:
 
 
 def along(line: LineString, p: Spot | PlacePoint | Place) -> tuple[float, float]:
-    """Position of a point along the line (in degrees of line length: only for comparing) and
-    its distance off the line, km.
+    """Position of a point along the line, and its distance off the line.
+
+    Returns:
+        The position of the point's projection, in degrees of line length from the line's start
+        (only for comparing positions), and the distance from the point to it, km.
     """
     pos = float(line.project(Point(p.lon, p.lat)))
     near = line.interpolate(pos)
@@ -45,8 +48,21 @@ def along(line: LineString, p: Spot | PlacePoint | Place) -> tuple[float, float]
 
 
 def previous_watchers(problem: Problem, previous: Plan) -> dict[tuple[int, int], frozenset[str]]:
-    """``(route, segment) -> teams`` the previous version had on that stretch, for every segment
-    (empty: none to keep); empty when the previous version watched nothing (see module doc).
+    """The teams the previous version had on the stretch of each new segment.
+
+    Matching is by geography (see the module doc): the ends of a new segment are projected on
+    the previous route's line; if both lie within ``MATCH_KM`` of it, the previous segments
+    whose stretch holds the middle of the two projections give their teams, preferring those of
+    the same mode (a stop matches a stop).
+
+    Args:
+        problem: the new planning problem (its candidate routes, teams and departure ``t0``).
+        previous: the previous plan version.
+
+    Returns:
+        ``(route, segment) -> teams`` for every segment of every candidate route (an empty set:
+        none to keep); an empty mapping when the previous version has no route line or no
+        assignments.
     """
     line = route_line(previous)
     if line is None or not previous.assignments:
@@ -85,8 +101,19 @@ def previous_watchers(problem: Problem, previous: Plan) -> dict[tuple[int, int],
 def differences(
     previous: Plan, result: Plan, *, start: datetime, position: float, lost: str | None = None
 ) -> list[str]:
-    """What ``result`` changes against the rest of ``previous`` (from ``start``, the consignment
-    at ``position`` along its line), in plain words for the planners.
+    """What ``result`` changes against the rest of ``previous``, in plain words for the planners.
+
+    Names the teams no longer used (except ``lost``, which the event already names) and those
+    called in, a change of the crossings still ahead, and every new country on the route.
+
+    Args:
+        previous: the previous plan version.
+        result: the new version's plan.
+        start: when the new version starts: the previous version's assignments ending by then
+            are history, not a change.
+        position: the consignment's position along the previous route's line at ``start``
+            (see :func:`along`); only crossings past it are compared.
+        lost: the team the event lost, if any.
     """
     if not result.status.has_plan:
         return [f"no plan for the rest of the operation ({result.status}): see the reasons"]

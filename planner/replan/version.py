@@ -47,8 +47,10 @@ class Replanning:
 def plan_version(
     replanning: Replanning, previous: Plan, geo: Geodata, *, now: datetime | None = None
 ) -> Plan:
-    """Plan the new version: prefer ``previous``'s teams on each stretch, keep what already took
-    place (``history``) and say what changed (``changes``).
+    """Plan the new version after an event.
+
+    The plan prefers ``previous``'s teams on each stretch, keeps what already took place
+    (``history``) and says what changed (``changes``).
 
     Args:
         replanning: what the event decided (see :func:`planner.replan.events.prepare`).

@@ -25,6 +25,15 @@ from planner.model.problem import Spot
 
 @dataclass(frozen=True)
 class Atom:
+    """The smallest piece of a route: a leg or part of one, a border queue, a stop, a pause.
+
+    ``minutes`` is the network's driving time, not yet scaled by ``speed_factor``. A land atom
+    lies in one ``country``; a ferry atom has none and names the two port states in ``ports``. A
+    static atom (a queue, a stop, a break, a rest, a wait) has no length: it starts and ends at one
+    place, and lasts ``stop`` (a known stop) or ``dwell`` (a queue) minutes, or what the clock
+    gives it. ``coords`` is the atom's line as (lon, lat).
+    """
+
     mode: str
     country: str | None
     ports: tuple[str, ...]  # for a ferry leg: the two port states
@@ -54,6 +63,7 @@ class Atom:
 
 
 def spot_for(geo: Geodata, node_id: str, fallback: Spot | None = None) -> Spot:
+    """The spot of a network node (with its kind; a crossing or port marked), else ``fallback``."""
     node = geo.network.nodes.get(node_id)
     if node is None:
         assert fallback is not None, node_id
@@ -136,8 +146,10 @@ def _split_at_km(atom: Atom, km: float) -> list[Atom]:
 def _leg_end(
     geo: Geodata, node_id: str, lon_lat: tuple[float, float], country: str | None, ends: list[Spot]
 ) -> Spot:
-    """The spot at one end of a leg. A snapped place that is neither end of the route (a via
-    point given by coordinates, between two nodes) takes its position from the leg itself.
+    """The spot at one end of a leg.
+
+    A snapped place that is neither end of the route (a via point given by coordinates, between
+    two nodes) takes its position from the leg itself.
     """
     known = next((e for e in ends if e.id == node_id), None)
     if node_id in geo.network.nodes or known is not None:
@@ -149,6 +161,13 @@ def _leg_end(
 
 
 def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[Atom]:
+    """The route's legs as atoms, in order, each starting where the previous one ends.
+
+    A land leg keeps its edge's road class and corridor (for truck bans) and is cut between its
+    nodes only when it is ``UNNAMED_CUT_FACTOR`` relief intervals long; a leg that ends at a
+    crossing is followed by the crossing's queue (``border``, ``kind="queue"``); a ferry leg
+    knows its line and direction (for the timetable).
+    """
     out: list[Atom] = []
     for leg in route.legs:
         start = _leg_end(geo, leg.from_node, leg.coordinates[0], leg.country, [origin, destination])
@@ -268,8 +287,14 @@ def foreign_cuts(
 def _cut_from(
     items: list[Atom], index: int, km: float, *, forward: bool
 ) -> tuple[list[Atom], str | None]:
-    """Split the route ``km`` away from the border next to ``items[index]``, walking away from
-    it through atoms of the same country. Returns the new atoms and the cut spot's id.
+    """Split the route ``km`` away from the border next to ``items[index]``.
+
+    Walks away from the border through atoms of the same country (forward from the border when
+    ``forward``, else backward). An atom end within 0.5 km of the distance is used as it is.
+
+    Returns:
+        The new atoms, and the id of the spot where the cut is (None when the country's land
+        atoms end before ``km``).
     """
     country = items[index].country
     step = 1 if forward else -1

@@ -15,6 +15,19 @@ from planner.scenario import Scenario
 
 
 def unauthorised(scenario: Scenario, countries: Sequence[str]) -> list[Reason]:
+    """Reasons for every state among ``countries`` that does not allow this delivery (rule 8).
+
+    A state breaks the rule when it has no legal entry or has not authorised the delivery
+    (``unauthorised_state``), or when it does not accept the consignment's content mode
+    (``delivery_not_accepted``). Each state is named once, in the order given.
+
+    Args:
+        scenario: the scenario, for its legal entries and the consignment's content mode.
+        countries: ISO3 codes, for example the states a route enters, repeats allowed.
+
+    Returns:
+        One reason per state that breaks the rule; empty when all allow the delivery.
+    """
     delivery = scenario.operation.consignment.delivery
     out = []
     for c in dict.fromkeys(countries):
@@ -43,8 +56,10 @@ def unauthorised(scenario: Scenario, countries: Sequence[str]) -> list[Reason]:
 
 
 def authorised_countries(scenario: Scenario, geo: Geodata) -> set[str]:
+    """The states of the geodata a route may enter: those that allow this delivery."""
     return {c for c in geo.countries if not unauthorised(scenario, [c])}
 
 
 def request_by(departure: datetime, lead_time_hours: float) -> datetime:
+    """The latest time to request a state's authorisation: departure less its lead time, in UTC."""
     return departure.astimezone(UTC) - timedelta(hours=lead_time_hours)

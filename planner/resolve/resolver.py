@@ -1,5 +1,7 @@
 """From a scenario and the geodata to the planning problem.
 
+The steps:
+
 1. authorisation: which states have authorised this delivery type (a state without a legal entry
    has not);
 2. routes: the known itinerary (checked, never re-routed), or the best candidate routes that
@@ -7,6 +9,7 @@
 3. segments and their ETA windows (planner.resolve.segments);
 4. teams: how long each needs from its base to every point of each route, and when it is free;
 5. rules, weights and the foreign-observation limits.
+
 Problems with the input stop here with reasons (status invalid or infeasible), not exceptions.
 """
 
@@ -29,13 +32,30 @@ from planner.scenario import Scenario
 
 @dataclass(frozen=True)
 class Resolved:
+    """The planning problem, with the geodata routes it was cut from and the planning time."""
+
     problem: Problem
     routes: tuple[Route, ...]  # the geodata routes, by the problem's route index
     planned_at: datetime
 
 
 def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> Resolved:
-    """Build the problem, or raise :class:`PlanningError` with reasons."""
+    """Build the planning problem of a scenario.
+
+    Args:
+        scenario: the validated scenario.
+        geo: the geodata.
+        now: the planning time when the scenario gives no ``operation.planned_at`` (default:
+            the clock).
+
+    Returns:
+        The problem (whole minutes after the departure in UTC), its routes and the planning time.
+
+    Raises:
+        PlanningError: with status ``invalid`` (a place that cannot be resolved, a stop off the
+            route) or ``infeasible`` (no lawful route, an itinerary that breaks a rule), and the
+            reasons.
+    """
     t0 = scenario.operation.departure.astimezone(UTC)
     planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
     try:

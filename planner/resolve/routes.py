@@ -1,6 +1,8 @@
-"""The route a scenario asks for: a fixed itinerary (checked, never re-routed) or the best
-candidate routes that avoid unauthorised and avoided states, avoided crossings and restricted
-areas; then each route cut into segments with their ETA windows.
+"""The route a scenario asks for, and each route cut into segments with their ETA windows.
+
+A fixed itinerary is checked and never re-routed; otherwise the best candidate routes avoid
+unauthorised and avoided states, avoided crossings and restricted areas (rules 8 and 9,
+docs/rules.md).
 """
 
 from __future__ import annotations
@@ -29,6 +31,13 @@ def _modes(scenario: Scenario) -> tuple[Mode, ...]:
 
 
 def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
+    """The fixed itinerary of ``route.waypoints``, checked against rules 8 and 9 (docs/rules.md).
+
+    Raises:
+        PlanningError: status ``infeasible``, with every breach found (the first restricted area
+            entered, crossings not open or avoided, avoided and unauthorised states) and the
+            route judged, so that the plan can show it.
+    """
     waypoints = scenario.route.waypoints or []
     route = itinerary(geo, waypoints, _modes(scenario))
     reasons: list[Reason] = []
@@ -87,6 +96,13 @@ def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
 
 
 def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
+    """The best ``route.alternatives`` routes from origin to destination that keep rule 8.
+
+    Raises:
+        PlanningError: status ``infeasible``: ``no_route`` when no route exists even through
+            unauthorised states, or ``no_authorised_route`` with the states that block the best
+            such route.
+    """
     r = scenario.route
     assert r.origin is not None and r.destination is not None
     allowed = authorised_countries(scenario, geo)
@@ -166,7 +182,16 @@ def _via_and_stops(
 def route_option(
     scenario: Scenario, geo: Geodata, route: Route, index: int, clock: ClockContext
 ) -> RouteOption:
-    """One candidate route cut into segments, each with its window, on the convoy's clock."""
+    """A geodata route as the model sees it: cut into segments with their windows.
+
+    The known stops are inserted at their places, the route is cut at the limits of foreign
+    observation, the convoy's clock adds its pauses and waits and times every stretch
+    (:mod:`planner.resolve.clock.schedule`), and segment ids are ``R<index + 1>-S<nn>``.
+
+    Raises:
+        PlanningError: status ``invalid`` when a stop's place cannot be resolved or is not on
+            the route; ``infeasible`` when a ferry has no usable sailing.
+    """
     origin = Spot(**route.origin.model_dump())
     destination = Spot(**route.destination.model_dump())
     items = atoms.atoms(geo, route, origin, destination)

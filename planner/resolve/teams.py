@@ -1,5 +1,7 @@
-"""The teams as the model sees them: how long each needs from its base to every point of
-each candidate route, and when it is free.
+"""The teams as the model sees them: how far each is from every segment boundary, and when free.
+
+"How far" is the driving time in minutes from the team's base to each boundary of each candidate
+route; "when" is its availability in minutes after departure.
 """
 
 from __future__ import annotations
@@ -39,7 +41,14 @@ def _reach(
     technical: bool,
     cache: dict[tuple[str, str], dict[str, float]],
 ) -> dict[tuple[int, int], int]:
-    """Minutes from a team's base to each boundary of a route (see TeamSpec.reach)."""
+    """Minutes from a team's base to each boundary of a route (see TeamSpec.reach).
+
+    The team drives inside its own country (at car speed) to any node of the route, then along
+    the route to the boundary at ``CAR_SPEEDUP`` times the network's driving speed (a ferry leg
+    counts as no time along the route); the best such way counts. A boundary it cannot reach is
+    left out. The start of a ferry segment is 0 for a
+    technical team: it tracks remotely from a control room.
+    """
     key = (base, team_country)
     if key not in cache:
         cache[key] = travel_minutes_from(geo, base, country=team_country, speedup=CAR_SPEEDUP)
@@ -67,6 +76,23 @@ def team_specs(
     options: Sequence[RouteOption],
     t0: datetime,
 ) -> tuple[TeamSpec, ...]:
+    """Every team of the scenario as a :class:`TeamSpec`, in the scenario's order.
+
+    Reach is computed only for teams whose state is on a route or may follow into one under
+    foreign observation; the others reach nothing. A team without availability windows is free
+    from ``DEFAULT_AVAILABILITY_MARGIN_DAYS`` before departure to as long after the latest
+    arrival on any route.
+
+    Args:
+        scenario: the scenario.
+        geo: the geodata.
+        routes: the candidate routes as the geodata found them.
+        options: the same routes cut into segments, in the same order.
+        t0: the departure, UTC: availability is counted in minutes from it.
+
+    Raises:
+        PlanningError: status ``invalid`` when a team's base cannot be resolved.
+    """
     horizon = max(o.segments[-1].end for o in options)
     margin = DEFAULT_AVAILABILITY_MARGIN_DAYS * 24 * 60
     cache: dict[tuple[str, str], dict[str, float]] = {}

@@ -1,6 +1,10 @@
-"""The authorization matrix (security.md AC-1, AC-2, AC-4, AC-8, AN-1): every route x every role x
-plans of the caller's agency, of another agency, and of another agency granted to the caller's,
-in both namespaces (operational, exercise).
+"""Who may do what: every route x every role x plans of the caller's agency, of another agency,
+and of another agency granted to the caller's, in both namespaces (operational, exercise).
+
+The tests prove that each combination gets exactly the expected status; that a plan the caller
+may not see answers the same 404, byte for byte, as a plan that does not exist; that every route
+checks the role itself besides the gate, so a route missing from the policy is refused to every
+role; and that missing, malformed, unknown and deactivated tokens get 401.
 
 The expected policy is written out here on purpose, not derived from ``api.security.POLICY``: a
 change of policy must show up as a failing test and a deliberate edit of this table.
@@ -197,8 +201,8 @@ def test_every_route_has_an_expectation_and_a_policy(mworld: World) -> None:
 
 
 def test_every_route_runs_the_role_check(mworld: World) -> None:
-    """AC-4(a): besides the gate, every route depends on get_ctx, which checks the role against
-    the route that really runs; only the public paths go without."""
+    """Besides the gate, every route depends on get_ctx, which checks the role against the route
+    that really runs; only the public paths go without."""
 
     def calls(dependant: Any) -> Iterator[Any]:
         for dep in dependant.dependencies:
@@ -256,7 +260,7 @@ def test_matrix(
             r = call(mworld, method, path, role, ids[name])
             check(f"{role} x {name}", r, want)
             if want == 404:
-                # AC-2: not allowed to see it == does not exist, byte for byte.
+                # Not allowed to see it == does not exist, byte for byte.
                 assert r.content == missing.content, f"{role} x {name}: 404 body differs"
             elif want == 403 and not allowed_role:
                 # Refused before any lookup: the same answer for every id.
@@ -289,7 +293,7 @@ def test_security_module_agrees_with_this_table(mworld: World) -> None:
     assert not any(allowed("made.up.action", role) for role in Role)
 
 
-# --- authentication (AN-1) and deny by default --------------------------------------------------
+# --- authentication and deny by default ---------------------------------------------------------
 
 
 def test_missing_malformed_unknown_and_deactivated_tokens_get_401(world: World) -> None:

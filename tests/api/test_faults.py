@@ -1,4 +1,4 @@
-"""Durability under faults (security.md §2.6, DU-1..DU-5), against a real server process.
+"""No acknowledged job is lost or done twice when workers, the server or the database fail.
 
 Each test runs on SQLite and on PostgreSQL. The server is ``uvicorn`` in a subprocess
 (``tests/api/live.py``); the tests kill its workers or the server itself with SIGKILL and check

@@ -1,5 +1,10 @@
-"""Limits (security.md RC-1, RC-2, RC-6, RC-7, AUD-7, IV-1, IV-2): body cap, scenario caps, per-user
-rates, bounded pages, errors that never echo what was sent, strict JSON.
+"""No client can exhaust the service or make it echo what was sent: every limit holds exactly.
+
+The tests prove the body cap (413 before authentication, counted as the bytes stream in, and
+audited), the scenario caps (at the cap accepted, one past it a 422 naming the field), the
+per-user and per-client rate limits (429 with Retry-After), bounded pages, errors that never
+repeat submitted coordinates or names, and strict JSON (malformed bodies, wrong content types,
+unknown fields and lax types refused).
 
 Most of these do not depend on the database: they run on SQLite only (``lite``), except where the
 limit is counted in the database.

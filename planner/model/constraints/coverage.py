@@ -1,7 +1,8 @@
-"""Coverage (SPEC §4 rule 1): every segment of the chosen route watched by ``min_teams`` teams
-over its whole window. A block's presence spans the windows of all its segments, and consecutive
-blocks overlap at their shared boundary by at least the handover overlap (rule 6) by construction
-(see planner.model.blocks), so covering each segment is enough.
+"""Coverage, rule 1 (docs/rules.md): every segment of the chosen route watched by ``min_teams``.
+
+The teams watch over the segment's whole window. A block's presence spans the windows of all its
+segments, and consecutive blocks overlap at their shared boundary by at least the handover
+overlap (rule 6) by construction (see planner.model.blocks), so covering each segment is enough.
 """
 
 from __future__ import annotations
@@ -19,7 +20,15 @@ def add_coverage(
     v: Variables,
     enforce: dict[tuple[int, int], cp_model.IntVar] | None = None,
 ) -> None:
-    """``enforce`` maps (route, segment) to an assumption literal (feasibility diagnosis)."""
+    """Add, per segment, "taken blocks covering it >= ``min_teams`` if its route is chosen".
+
+    Args:
+        model: the CP-SAT model.
+        problem: the planning problem.
+        v: the model's variables.
+        enforce: (route, segment) -> an assumption literal guarding that segment's row, in a
+            feasibility diagnosis; None otherwise.
+    """
     covering = by_segment(list(v.blocks.values()))
     for route in problem.routes:
         for seg in route.segments:

@@ -1,4 +1,4 @@
-"""Duty and rest (SPEC §4 rule 5), as duty windows.
+"""Duty and rest, rule 5 (docs/rules.md), as duty windows.
 
 A duty runs from leaving base for its first post to the end of its last block (on the expected
 timeline, with worst-case stretch durations) and lasts at most ``max_duty``; consecutive duties
@@ -40,6 +40,19 @@ def add_duty(
     v: Variables,
     enforce: dict[str, cp_model.IntVar] | None = None,
 ) -> None:
+    """Add the duty windows and their cover and rest rows (see the module doc) for every team.
+
+    A team whose blocks all fit in one duty within its single availability window needs no
+    rows. Ferry blocks are left out. The windows are recorded in ``v.duties`` so that the
+    solution can say which duty holds each block.
+
+    Args:
+        model: the CP-SAT model.
+        problem: the planning problem.
+        v: the model's variables.
+        enforce: team id -> an assumption literal guarding that team's rows, in a feasibility
+            diagnosis; None otherwise.
+    """
     for team_id, all_blocks in v.of_team().items():
         team = problem.team(team_id)
         blocks: list[Block] = [

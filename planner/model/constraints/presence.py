@@ -1,4 +1,4 @@
-"""No team in two places at once, and real travel time between its posts (SPEC §4 rule 4).
+"""No team in two places at once, and real travel time between its posts: rule 4 (docs/rules.md).
 
 A team that leaves a block to leap-frog ahead must reach the start of its next block ``overlap``
 minutes before the consignment can: the drive along the route at car speed must not take longer
@@ -42,6 +42,17 @@ def add_presence(
     v: Variables,
     enforce: dict[str, cp_model.IntVar] | None = None,
 ) -> None:
+    """Add one at-most-one row per team and segment over the blocks that occupy it.
+
+    A block occupies its own segments and those up to :func:`blocked_until` after its last.
+
+    Args:
+        model: the CP-SAT model.
+        problem: the planning problem.
+        v: the model's variables.
+        enforce: team id -> an assumption literal guarding that team's rows, in a feasibility
+            diagnosis; None otherwise.
+    """
     reach = cache(lambda r, last: blocked_until(problem, r, last))
     for team, blocks in v.of_team().items():
         if len(blocks) < 2:

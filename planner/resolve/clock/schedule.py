@@ -346,8 +346,11 @@ def _static_minutes(atom: Atom, ctx: ClockContext, case: str, reduced_left: int)
 def _walk(
     atoms: list[Atom], ctx: ClockContext, case: str, booked: dict[int, float]
 ) -> tuple[list[tuple[float, float]], list[str], list[int]]:
-    """One timeline: (start, end) per atom, a note per atom, and drive atoms that meet a ban
-    with no wait before them."""
+    """One timeline: (start, end) per atom, a note per atom, and the unguarded bans.
+
+    The last list holds the drive atoms that meet a truck ban with no wait before them: the
+    caller adds a wait there and walks again.
+    """
     times: list[tuple[float, float]] = []
     notes: list[str] = []
     missing: list[int] = []
