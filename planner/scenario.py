@@ -176,6 +176,27 @@ class DriverRules(StrEnum):
     none = "none"  # no driver hours (a car, a van driven by its owner)
 
 
+class DriverState(Model):
+    """Where the driver's clock stands at departure, when the trip did not start rested.
+
+    A new plan version after an event starts where the consignment is: the driver has already
+    driven since the last break and rest, and the law counts that. Times in minutes.
+    """
+
+    driving_since_break_minutes: float = Field(
+        default=0.0, ge=0, le=24 * 60, description="Driving since the last break, minutes"
+    )
+    driving_since_rest_minutes: float = Field(
+        default=0.0, ge=0, le=24 * 60, description="Driving since the last daily rest, minutes"
+    )
+    on_duty_since_rest_minutes: float = Field(
+        default=0.0,
+        ge=0,
+        le=48 * 60,
+        description="Time since the end of the last daily rest (driving, queues, waits), minutes",
+    )
+
+
 class Movement(Model):
     """How the consignment moves: speed against the network, ETA uncertainty, known stops."""
 
@@ -198,6 +219,11 @@ class Movement(Model):
         default=None,
         description="eu561 (the default for a truck or a bus: EU 561/2006 and AETR) or none "
         "(the default for a van or a car)",
+    )
+    driver_state: DriverState | None = Field(
+        default=None,
+        description="The driver's clock at departure (default: rested); a new version after an "
+        "event carries it over",
     )
     crossing_hours: list[CrossingHours] = Field(
         default_factory=list,

@@ -55,6 +55,7 @@ from planner.replan.kinds import (
 from planner.replan.progress import (
     Cut,
     ahead,
+    driver_state,
     estimate,
     history,
     land_modes,
@@ -305,6 +306,7 @@ def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> R
     data["movement"]["stops"] = ([wait] if waiting > 0 else []) + [
         s.model_dump(mode="json", exclude_none=True) for s in stops
     ]
+    data["movement"]["driver_state"] = driver_state(previous, cut.start)
     data["teams"], more = _teams(scenario, previous, cut, lost)
     context = ReplanContext(
         at=cut.at, start=cut.start, along=cut.along, changes=changes + more, lost_team=lost

@@ -30,6 +30,8 @@ from geodata.places import Coordinates, Snapped, resolve
 from planner.fields import Place
 from planner.plan import Assignment, PlacePoint, Plan, PlanSegment
 from planner.replan.stability import along
+from planner.resolve.clock.driver_rules import BREAK as BREAK_MINUTES
+from planner.resolve.clock.driver_rules import REDUCED_DAILY_REST as REDUCED_REST_MINUTES
 from planner.scenario import Stop, Team
 
 # A consignment near a closed crossing is taken this far from it (about 5 km), not on it: a
@@ -288,3 +290,49 @@ def rest(team: Team, worked: Sequence[Assignment], start: datetime) -> Rest | No
         if b > a
     ]
     return Rest(duty_until=duty_until, rested_from=last_end + min_rest, windows=windows)
+
+
+# A crossing at sea this long, in a cabin, holds a daily rest (Regulation 561/2006 art. 9).
+REST_ON_BOARD = REDUCED_REST_MINUTES
+
+
+def driver_state(previous: Plan, start: datetime) -> dict[str, float]:
+    """The driver's clock at ``start`` on the previous version's expected timeline.
+
+    Driving since the last break and the last daily rest, and time since that rest, in minutes:
+    a new version starts where the consignment is, not with a rested driver. Consecutive static
+    stretches count together (a rest cut into shifts, a stop and the wait after it); a ferry
+    crossing with a berth counts as rest.
+    """
+    since_break = driving = on_duty = 0.0
+    idle = 0.0
+    rested = False
+
+    def settle() -> None:
+        nonlocal since_break, driving, on_duty, idle, rested
+        if rested or idle >= REDUCED_REST_MINUTES:
+            since_break = driving = on_duty = 0.0
+        else:
+            on_duty += idle
+            if idle >= BREAK_MINUTES:
+                since_break = 0.0
+        idle, rested = 0.0, False
+
+    for s in previous.segments:
+        if s.nominal_start >= start:
+            break
+        length = minutes(s.nominal_start, min(s.nominal_end, start))
+        if s.mode in ("road", "rail"):
+            settle()
+            since_break += length
+            driving += length
+            on_duty += length
+        else:
+            idle += length
+            rested = rested or s.mode == "rest" or (s.mode == "ferry" and length >= REST_ON_BOARD)
+    settle()
+    return {
+        "driving_since_break_minutes": round(since_break, 1),
+        "driving_since_rest_minutes": round(driving, 1),
+        "on_duty_since_rest_minutes": round(on_duty, 1),
+    }

@@ -18,7 +18,8 @@ from planner.reasons import PlanningError, Reason
 from planner.resolve import atoms
 from planner.resolve import segments as seg
 from planner.resolve.authorisation import authorised_countries, unauthorised
-from planner.resolve.clock.schedule import ClockContext, schedule
+from planner.resolve.clock.context import ClockContext
+from planner.resolve.clock.schedule import schedule
 from planner.scenario import Scenario
 
 

@@ -125,6 +125,10 @@ def test_a_fixed_itinerary_between_two_ports_sails(geo: Geodata) -> None:
             {"id": "UA-R", "agency": "UA", "base": "UKR-odesa", "capabilities": ["road"]},
         ],
         rules={"max_follow_hours": 6},
+        # The line sails when loaded: the planners know this sailing (check-in 8 h before).
+        movement={
+            "sailings": [{"line": "FERRY-chornomorsk-poti", "depart": "2026-12-04T02:00:00+04:00"}]
+        },
     )
     del data["route"]["origin"], data["route"]["destination"]
     result = plan(scenario(data), geo)

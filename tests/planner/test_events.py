@@ -90,10 +90,13 @@ def test_bad_events_name_the_field_and_echo_no_coordinates() -> None:
     assert "91.25" not in json.dumps(at_pole)
 
 
-def test_delay_waits_where_it_is_and_shifts_the_rest(
-    aurora: tuple[Scenario, Plan], geo: Geodata
-) -> None:
-    sc, previous = aurora
+def test_delay_waits_where_it_is_and_shifts_the_rest(geo: Geodata) -> None:
+    # Without driver hours, so that a delay shifts everything after it by its length (with them,
+    # the delay also counts as a break and the pauses move: see the clock's own tests).
+    data = load_scenario(path_of("aurora-batumi-sofia")).model_dump(mode="json", by_alias=True)
+    data["movement"]["driver_rules"] = "none"
+    sc = scenario(data)
+    previous = plan(sc, geo)
     new, result = replan(sc, previous, _event(kind="delay", at=ON_THE_COAST, minutes=90), geo)
     _ok(new, result, geo)
     at = datetime(2026, 12, 3, 7, 0, tzinfo=UTC)
@@ -103,11 +106,13 @@ def test_delay_waits_where_it_is_and_shifts_the_rest(
     assert first.mode == "stop" and first.nominal_start == at
     assert first.nominal_end == at + timedelta(minutes=90)
     # Places still ahead are reached 90 minutes later than in the previous version (± rounding).
-    old = {(s.mode, s.to.id): s.nominal_end for s in previous.segments if s.nominal_end > at}
+    old = {
+        (s.mode, s.to.id, s.shift): s.nominal_end for s in previous.segments if s.nominal_end > at
+    }
     shifts = [
-        (s.nominal_end - old[(s.mode, s.to.id)]) / timedelta(minutes=1)
+        (s.nominal_end - old[(s.mode, s.to.id, s.shift)]) / timedelta(minutes=1)
         for s in result.segments[1:]
-        if (s.mode, s.to.id) in old
+        if (s.mode, s.to.id, s.shift) in old
     ]
     assert len(shifts) > 10
     assert all(abs(m - 90) <= 2 for m in shifts), shifts
@@ -177,6 +182,10 @@ def test_at_sea_the_new_version_starts_at_landing(geo: Geodata) -> None:
             {"id": "UA-T", "agency": "UA", "base": "UKR-odesa", "capabilities": ["technical"]},
             {"id": "UA-R", "agency": "UA", "base": "UKR-odesa", "capabilities": ["road"]},
         ],
+        # The line sails when loaded: the planners know this sailing (check-in 8 h before).
+        movement={
+            "sailings": [{"line": "FERRY-chornomorsk-poti", "depart": "2026-12-03T18:00:00+04:00"}]
+        },
     )
     del data["route"]["origin"], data["route"]["destination"]
     sc = scenario(data)
@@ -231,8 +240,10 @@ def test_the_previous_teams_are_kept(aurora: tuple[Scenario, Plan], geo: Geodata
     def keep(pr: Problem) -> dict[tuple[int, int], frozenset[str]]:
         return previous_watchers(pr, previous)
 
-    assert differ(plan(new, geo, previous=keep)) <= differ(plan(new, geo))
-    assert differ(plan(new, geo, previous=keep)) == 0
+    # Without the stability term four teams change (the optimum moves); with it, only the team
+    # that watches the delay itself, because the team on the road then would pass its duty.
+    assert differ(plan(new, geo)) == 4
+    assert differ(plan(new, geo, previous=keep)) == 1
 
 
 def test_of_two_equal_teams_the_previous_one_is_kept() -> None:

@@ -138,22 +138,51 @@ def test_a_technical_team_tracks_a_ferry_leg_from_where_it_is(geo: Geodata) -> N
         {"id": "GR", "agency": "GE", "base": "GEO-batumi", "capabilities": ["road"]},
     ]
     route = {"waypoints": ["GEO-poti", "UKR-chornomorsk", "UKR-odesa"], "modes": ["road", "ferry"]}
-    problem = resolve_scenario(_scenario(route, teams=teams, **GEORGIA), geo).problem
+    # Departure 04:00 UTC; the line's check-in is 8 h before the sailing at 12:00 UTC.
+    sailing = {"line": "FERRY-chornomorsk-poti", "depart": "2026-12-03T12:00:00Z"}
+    sc = _scenario(route, teams=teams, movement={"sailings": [sailing]}, **GEORGIA)
+    problem = resolve_scenario(sc, geo).problem
     segs = problem.routes[0].segments
-    assert (segs[0].mode, segs[0].countries) == ("ferry", ("GEO", "UKR"))
+    # The wait for the sailing on the quay comes first (8 h from 04:00 to 12:00 UTC, in two
+    # shifts), then the crossing.
+    assert [(s.mode, s.kind) for s in segs[:3]] == [
+        ("wait", "sailing"),
+        ("wait", "sailing"),
+        ("ferry", ""),
+    ]
+    assert (segs[0].nominal_start, segs[1].nominal_end) == (0, 480)
+    k = 2
+    assert segs[k].countries == ("GEO", "UKR")
     technical, road_only = problem.team("GT"), problem.team("GR")
     # Batumi to the quay at Poti takes the road team about an hour; remote tracking needs none.
-    assert technical.reach[(0, 0)] == 0
-    assert road_only.reach[(0, 0)] > 30
+    assert technical.reach[(0, k)] == 0
+    assert road_only.reach[(0, k)] > 30
     # Elsewhere the technical team drives like any other.
-    assert technical.reach[(0, 2)] == road_only.reach[(0, 2)]
+    assert technical.reach[(0, 0)] == road_only.reach[(0, 0)]
 
 
-def test_a_stop_off_the_route_is_invalid(geo: Geodata) -> None:
+def test_a_stop_off_the_route_draws_the_route_to_it(geo: Geodata) -> None:
+    # A known stop is a place the consignment will be at: every candidate route passes it. A
+    # stop in Sofia on a Batumi - Poti trip takes the route through Türkiye and Bulgaria, which
+    # have not authorised the delivery: no lawful route, and the reasons say which states.
     route = {"origin": "GEO-batumi", "destination": "GEO-poti", "alternatives": 1}
     teams = [{"id": "B", "agency": "GE", "base": "GEO-batumi", "capabilities": ["road"]}]
     sc = _scenario(
         route, teams=teams, movement={"stops": [{"at": "BGR-sofia", "minutes": 30}]}, **GEORGIA
+    )
+    with pytest.raises(PlanningError) as info:
+        resolve_scenario(sc, geo)
+    assert info.value.status == "infeasible"
+    codes = [(r.code, r.subject) for r in info.value.reasons]
+    assert codes[0] == ("no_authorised_route", "route")
+    assert ("unauthorised_state", "BGR") in codes
+
+
+def test_a_stop_off_a_fixed_itinerary_is_invalid(geo: Geodata) -> None:
+    route = {"waypoints": ["GEO-batumi", "GEO-poti"]}
+    teams = [{"id": "B", "agency": "GE", "base": "GEO-batumi", "capabilities": ["road"]}]
+    sc = _scenario(
+        route, teams=teams, movement={"stops": [{"at": "GEO-tbilisi", "minutes": 30}]}, **GEORGIA
     )
     with pytest.raises(PlanningError) as info:
         resolve_scenario(sc, geo)

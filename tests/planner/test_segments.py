@@ -1,20 +1,72 @@
-"""Cutting a route into segments and the ETA windows of each, on atoms made by hand."""
+"""Cutting a route into atoms and segments, and the windows of each, on atoms made by hand."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 
+from geodata.sailings import Timetable
 from planner.model.problem import Spot
-from planner.resolve.segments import Atom, _split, foreign_cuts, group, insert_stop, timeline
+from planner.resolve.atoms import Atom, _split, foreign_cuts, insert_stop, static_atom
+from planner.resolve.clock.driver_rules import Crew
+from planner.resolve.clock.schedule import ClockContext, Timed, schedule
+from planner.resolve.segments import group, segments_from, split_shifts
+
+T0 = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+LINE = "FERRY-test"
+# A line that sails as soon as the truck is on board: no wait, no formalities.
+SAILS_WHEN_LOADED = Timetable(
+    line=LINE,
+    direction="forward",
+    weekdays=frozenset(),
+    depart_minutes=None,
+    checkin_minutes=0,
+    customs_minutes=0,
+    irregular=True,
+)
+
+
+def context(*, speed: float = 1.0, uncertainty: float = 0.0, rules: bool = False) -> ClockContext:
+    """A clock with no opening hours, timetables or bans: only driving, queues and stops."""
+    return ClockContext(
+        t0=T0,
+        crew=Crew(drivers=1, rules=rules),
+        speed_factor=speed,
+        uncertainty=uncertainty,
+        zones={},
+        hours={},
+        timetables={(LINE, "forward"): SAILS_WHEN_LOADED},
+        sailings={},
+        bans={},
+    )
+
+
+def timed(atoms: list[Atom]) -> list[Timed]:
+    """Hand-made atoms timed with no rules: the same atoms, in order."""
+    out = schedule(atoms, context())
+    assert [t.atom for t in out] == atoms
+    return out
+
+
+def timeline(
+    groups: list[list[Atom]], *, speed_factor: float, uncertainty: float, prefix: str = "S"
+) -> list:  # type: ignore[type-arg]
+    """Schedule the atoms of hand-made groups and build one segment per group."""
+    ctx = context(speed=speed_factor, uncertainty=uncertainty)
+    flat = [a for g in groups for a in g]
+    timed = schedule(flat, ctx)
+    by_atom = iter(timed)
+    grouped = [[next(by_atom) for _ in g] for g in groups]
+    return segments_from(grouped, prefix=prefix)
 
 
 def spot(name: str, country: str, lon: float, lat: float = 42.0) -> Spot:
     return Spot(id=name, name=name.title(), lat=lat, lon=lon, country=country)
 
 
-def road(a: Spot, b: Spot, minutes: float, *, km: float = 50.0, dwell: float = 0.0) -> Atom:
+def road(a: Spot, b: Spot, minutes: float, *, km: float = 50.0) -> Atom:
     """A road atom in ``a``'s country along the straight line from ``a`` to ``b``."""
     return Atom(
         mode="road",
@@ -24,9 +76,13 @@ def road(a: Spot, b: Spot, minutes: float, *, km: float = 50.0, dwell: float = 0
         end=b,
         km=km,
         minutes=minutes,
-        dwell_end=dwell,
         coords=((a.lon, a.lat), (b.lon, b.lat)),
     )
+
+
+def queue(at: Spot, minutes: float) -> Atom:
+    """The queue at a crossing: a static atom of its own."""
+    return static_atom(at, "border", at.country, dwell=minutes, kind="queue")
 
 
 def ferry(a: Spot, b: Spot, lo: float, typical: float, hi: float) -> Atom:
@@ -41,6 +97,8 @@ def ferry(a: Spot, b: Spot, lo: float, typical: float, hi: float) -> Atom:
         ferry_min=lo,
         ferry_max=hi,
         coords=((a.lon, a.lat), (b.lon, b.lat)),
+        line=LINE,
+        direction="forward",
     )
 
 
@@ -67,19 +125,19 @@ MYKOLAIV = spot("mykolaiv", "UKR", 32.0, 47.0)
 
 
 def test_timeline_windows_by_hand() -> None:
-    # speed_factor 1.5, uncertainty 0.1:
-    # S01 road, 100 min of driving + 20 min of border dwell: travel = 100 * 1.5 + 20 = 170;
-    #     start 0, end 170 * 1.1 = 187; nominal 0..170; min 153, max 187;
-    #     moving only: 100 * 1.5 * 1.1 = 165; drive 0..100 (unscaled).
-    # S02 ferry, 480 / 600 / 900 min: start = earliest exit of S01 = 153, end = 187 + 900 = 1087;
-    #     nominal 170..770; min 480, max 900; not moving, no driving: drive 100..100.
-    # S03 road, 60 min: travel 90; start = 153 + 480 = 633, end = 1087 + 99 = 1186;
-    #     nominal 770..860; min 81, max 99, moving 99; drive 100..160.
-    # S04 stop, 45 min (fixed both ways): start 633 + 81 = 714, end 1186 + 45 = 1231;
-    #     nominal 860..905; min = max = 45; moving 0; drive 160..160.
+    # speed_factor 1.5, uncertainty 0.1, no driver rules:
+    # S01 road, 100 min of driving: 150 expected; earliest 135, latest 165; drive 0..100.
+    # S02 the queue at the crossing, 20 min: expected 150..170, earliest 135..153 (18 min),
+    #     latest 165..187 (22 min); static: not moving, no driving.
+    # S03 ferry, 480 / 600 / 900 min, sailing at once: expected 170..770, earliest 153..633,
+    #     latest 187..1087.
+    # S04 road, 60 min: 90 expected (81 / 99): expected 770..860, earliest 633..714, latest
+    #     1087..1186; drive 100..160.
+    # S05 stop, 45 min both ways: expected 860..905, earliest 714..759, latest 1186..1231.
     groups = [
-        [road(BATUMI, POTI, 100, km=80, dwell=20)],
-        [ferry(POTI, CHORNOMORSK, 480, 600, 900)],
+        [road(BATUMI, SARPI, 100, km=80)],
+        [queue(SARPI, 20)],
+        [ferry(SARPI, CHORNOMORSK, 480, 600, 900)],
         [road(CHORNOMORSK, ODESA, 60, km=30)],
         [stop(ODESA, 45)],
     ]
@@ -102,16 +160,18 @@ def test_timeline_windows_by_hand() -> None:
         for s in segs
     ]
     assert got == [
-        ("R1-S01", "road", ("GEO",), 0, 187, 0, 170, 153, 187, 165, 0.0, 100.0),
-        ("R1-S02", "ferry", ("GEO", "UKR"), 153, 1087, 170, 770, 480, 900, 0, 100.0, 100.0),
-        ("R1-S03", "road", ("UKR",), 633, 1186, 770, 860, 81, 99, 99, 100.0, 160.0),
-        ("R1-S04", "stop", ("UKR",), 714, 1231, 860, 905, 45, 45, 0, 160.0, 160.0),
+        ("R1-S01", "road", ("GEO",), 0, 165, 0, 150, 135, 165, 165, 0.0, 100.0),
+        ("R1-S02", "border", ("GEO",), 135, 187, 150, 170, 18, 22, 0, 100.0, 100.0),
+        ("R1-S03", "ferry", ("GEO", "UKR"), 153, 1087, 170, 770, 480, 900, 0, 100.0, 100.0),
+        ("R1-S04", "road", ("UKR",), 633, 1186, 770, 860, 81, 99, 99, 100.0, 160.0),
+        ("R1-S05", "stop", ("UKR",), 714, 1231, 860, 905, 45, 45, 0, 160.0, 160.0),
     ]
-    # Only road and rail are followed; the ferry and the stop are not (max_follow_hours).
-    assert [s.follow_max for s in segs] == [165, 0, 99, 0]
+    # Only road and rail are followed; the queue, the ferry and the stop are not.
+    assert [s.follow_max for s in segs] == [165, 0, 0, 99, 0]
     assert [(s.start_spot.id, s.end_spot.id, s.km) for s in segs] == [
-        ("batumi", "poti", 80.0),
-        ("poti", "chornomorsk", 900.0),
+        ("batumi", "sarpi", 80.0),
+        ("sarpi", "sarpi", 0.0),
+        ("sarpi", "chornomorsk", 900.0),
         ("chornomorsk", "odesa", 30.0),
         ("odesa", "odesa", 0.0),
     ]
@@ -144,28 +204,50 @@ def test_group_cuts_at_country_ferry_stop_and_forced_spot() -> None:
         stop(ODESA, 30),  # 5: a stop is a segment of its own
         road(ODESA, MYKOLAIV, 10),  # 6
     ]
-    groups = group(items, {forced_at.id})
-    assert [[items.index(a) for a in g] for g in groups] == [[0, 1], [2], [3], [4], [5], [6]]
+    times = timed(items)
+    groups = group(times, frozenset({forced_at.id}))
+    assert [[items.index(t.atom) for t in g] for g in groups] == [[0, 1], [2], [3], [4], [5], [6]]
     # Without the forced spot, 3 and 4 are one segment.
-    groups = group(items)
-    assert [[items.index(a) for a in g] for g in groups] == [[0, 1], [2], [3, 4], [5], [6]]
+    groups = group(times)
+    assert [[items.index(t.atom) for t in g] for g in groups] == [[0, 1], [2], [3, 4], [5], [6]]
 
 
 def test_group_cuts_at_a_change_of_country_without_a_ferry() -> None:
     a = road(SARPI, BATUMI, 10)
     b = replace(road(BATUMI, POTI, 10), country="TUR")
-    assert group([a, b]) == [[a], [b]]
+    ta, tb = timed([a, b])
+    assert group([ta, tb]) == [[ta], [tb]]
 
 
 def test_group_closes_a_segment_once_it_holds_the_relief_interval() -> None:
-    # 40 + (15 + 5 dwell) = 60 min: the relief interval is reached, the next atom starts anew.
-    a = road(SARPI, BATUMI, 40)
-    b = road(BATUMI, POTI, 15, dwell=5)
-    c = road(POTI, BATUMI, 10)
-    assert group([a, b, c]) == [[a, b], [c]]
+    # 40 + 20 = 60 min: the relief interval is reached, the next atom starts anew.
+    ta, tb, tc = timed([road(SARPI, BATUMI, 40), road(BATUMI, POTI, 20), road(POTI, BATUMI, 10)])
+    assert group([ta, tb, tc]) == [[ta, tb], [tc]]
     # One minute less and all three fit.
-    b = road(BATUMI, POTI, 14, dwell=5)
-    assert group([a, b, c]) == [[a, b, c]]
+    ta, tb, tc = timed([road(SARPI, BATUMI, 40), road(BATUMI, POTI, 19), road(POTI, BATUMI, 10)])
+    assert group([ta, tb, tc]) == [[ta, tb, tc]]
+
+
+def test_a_queue_is_a_segment_of_its_own() -> None:
+    items = [road(SARPI, BATUMI, 20), queue(BATUMI, 30), road(BATUMI, POTI, 20)]
+    groups = group(timed(items))
+    assert [[items.index(t.atom) for t in g] for g in groups] == [[0], [1], [2]]
+
+
+def test_a_long_static_watch_is_split_into_shifts_at_the_same_place() -> None:
+    # A 600-minute stop is longer than 1.25 shifts of 240 min: ceil(600 / 240) = 3 shifts of
+    # 200 min each, every window cut in thirds, at the same place.
+    (t,) = timed([stop(ODESA, 600)])
+    parts = split_shifts([t])
+    assert [(p.nominal, p.atom.part) for p in parts] == [
+        ((0.0, 200.0), (1, 3)),
+        ((200.0, 400.0), (2, 3)),
+        ((400.0, 600.0), (3, 3)),
+    ]
+    assert {(p.atom.start.id, p.atom.end.id) for p in parts} == {("odesa", "odesa")}
+    # 300 minutes (within 1.25 shifts) stay one watch.
+    (short,) = timed([stop(ODESA, 300)])
+    assert split_shifts([short]) == [short]
 
 
 def test_insert_stop_at_a_spot_of_the_route() -> None:
@@ -218,7 +300,7 @@ def test_foreign_cuts_exactly_max_km_past_the_border() -> None:
     assert (cut.lon, cut.lat, cut.country, cut.name) == (23.3, 42.0, "ROU", "30 km past Border")
     assert items[2].start == cut
     # The cut is a place where a segment must end, though 30 + 70 min would fit in one.
-    assert [len(g) for g in group(items, forced)] == [1, 1, 1]
+    assert [len(g) for g in group(timed(items), frozenset(forced))] == [1, 1, 1]
 
 
 def test_foreign_cuts_before_the_border_for_the_other_way() -> None:
@@ -243,17 +325,14 @@ def test_foreign_cuts_nothing_without_a_limit() -> None:
 
 def test_split_gives_equal_pieces_that_join() -> None:
     # A 150-minute, 120 km atom along 20.0 -> 21.0 -> 22.0 E cut in two: 75 min / 60 km each,
-    # meeting at 21.0 E; only the last piece keeps the border dwell at the end.
+    # meeting at 21.0 E.
     a = spot("a", "GEO", 20.0)
     z = spot("z", "GEO", 22.0)
-    atom = replace(
-        road(a, z, 150, km=120, dwell=25), coords=((20.0, 42.0), (21.0, 42.0), (22.0, 42.0))
-    )
+    atom = replace(road(a, z, 150, km=120), coords=((20.0, 42.0), (21.0, 42.0), (22.0, 42.0)))
     first, second = _split(atom, 2)
     assert (first.km, first.minutes, second.km, second.minutes) == (60, 75, 60, 75)
     assert first.start == a and second.end == z
     assert first.end == second.start
     assert (first.end.id, first.end.name) == ("@42.00000,21.00000", "60 km past A")
     assert first.coords[-1] == second.coords[0] == (21.0, 42.0)
-    assert (first.dwell_end, second.dwell_end) == (0.0, 25)
     assert first.km + second.km == pytest.approx(atom.km)

@@ -2,15 +2,61 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from geodata.bans import Ban
 from geodata.clockdata import timetables, truck_bans
 from geodata.hours import OpeningHours, parse_hours
 from geodata.layers import Geodata
+from geodata.sailings import Timetable
 from planner.reasons import PlanningError, Reason
-from planner.resolve.clock.driver_rules import Crew
-from planner.resolve.clock.schedule import ClockContext
+from planner.resolve.clock.driver_rules import Crew, DriverClock
 from planner.scenario import DriverRules, Scenario, Vehicle
+
+
+@dataclass(frozen=True)
+class ClockContext:
+    """Everything the clock needs, from the scenario and the geodata."""
+
+    t0: datetime  # departure, aware
+    crew: Crew
+    speed_factor: float
+    uncertainty: float
+    zones: Mapping[str, str]  # country -> IANA time zone
+    hours: Mapping[str, OpeningHours]  # crossing id -> opening hours (limited ones only)
+    timetables: Mapping[tuple[str, str], Timetable]  # (line, direction) -> timetable
+    sailings: Mapping[str, tuple[datetime, ...]]  # line -> known sailings (override)
+    bans: Mapping[str, tuple[Ban, ...]]  # country -> its truck bans
+    truck: bool = True  # bans apply to heavy goods vehicles only
+    # Driving since the last break and rest, and time since the rest, at departure (minutes).
+    start_state: tuple[float, float, float] = (0.0, 0.0, 0.0)
+
+    def clock(self) -> DriverClock:
+        """The driver clock at departure."""
+        since_break, day_driving, day_elapsed = self.start_state
+        return DriverClock(
+            self.crew,
+            since_break=since_break,
+            day_driving=day_driving,
+            day_elapsed=day_elapsed,
+            week_driving=day_driving,
+            week_elapsed=day_elapsed,
+        )
+
+    def at(self, minutes: float) -> datetime:
+        """The time ``minutes`` after departure."""
+        return self.t0 + timedelta(minutes=minutes)
+
+    def minutes(self, when: datetime) -> float:
+        """Minutes after departure of ``when``."""
+        return (when - self.t0).total_seconds() / 60.0
+
+    def factor(self, case: str) -> float:
+        """How a stretch's expected time scales on this timeline."""
+        return {"early": 1 - self.uncertainty, "late": 1 + self.uncertainty}.get(case, 1.0)
+
 
 # Driver hours apply by default to the vehicles the law covers: goods vehicles and buses.
 RULED_BY_DEFAULT = frozenset({Vehicle.truck, Vehicle.bus})
@@ -73,4 +119,13 @@ def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
         sailings={line: tuple(sorted(times)) for line, times in sailings.items()},
         bans=truck_bans(),
         truck=vehicle is Vehicle.truck,
+        start_state=(
+            (
+                m.driver_state.driving_since_break_minutes,
+                m.driver_state.driving_since_rest_minutes,
+                m.driver_state.on_duty_since_rest_minutes,
+            )
+            if m.driver_state is not None
+            else (0.0, 0.0, 0.0)
+        ),
     )

@@ -21,25 +21,20 @@ earliest and latest timelines bound every realisation: they are the windows of t
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 
-from geodata.bans import Ban, ban_until
-from geodata.hours import OpeningHours, next_passage
-from geodata.sailings import Timetable, next_departure
 from planner.model.problem import Spot
-from planner.reasons import PlanningError, Reason
 from planner.resolve.atoms import Atom, static_atom
+from planner.resolve.clock.context import ClockContext
 from planner.resolve.clock.driver_rules import (
     BREAK,
     REDUCED_RESTS_PER_WEEK,
     REDUCED_WEEKLY_REST,
     WEEKLY_REST,
-    Crew,
     DriverClock,
     Pause,
 )
+from planner.resolve.clock.waits import ban_end, constraint, with_statics
 
 # The expected timeline first: it books the sailings the other two wait for.
 CASES = ("nominal", "early", "late")
@@ -51,34 +46,6 @@ PLACE_RANK |= {"junction": 3, "port": 4}
 UNRANKED = 8
 # Known sailings or a timetable that give no departure: the latest timeline sails at check-in.
 MAX_ITERATIONS = 12
-
-
-@dataclass(frozen=True)
-class ClockContext:
-    """Everything the clock needs, from the scenario and the geodata."""
-
-    t0: datetime  # departure, aware
-    crew: Crew
-    speed_factor: float
-    uncertainty: float
-    zones: Mapping[str, str]  # country -> IANA time zone
-    hours: Mapping[str, OpeningHours]  # crossing id -> opening hours (limited ones only)
-    timetables: Mapping[tuple[str, str], Timetable]  # (line, direction) -> timetable
-    sailings: Mapping[str, tuple[datetime, ...]]  # line -> known sailings (override)
-    bans: Mapping[str, tuple[Ban, ...]]  # country -> its truck bans
-    truck: bool = True  # bans apply to heavy goods vehicles only
-
-    def at(self, minutes: float) -> datetime:
-        """The time ``minutes`` after departure."""
-        return self.t0 + timedelta(minutes=minutes)
-
-    def minutes(self, when: datetime) -> float:
-        """Minutes after departure of ``when``."""
-        return (when - self.t0).total_seconds() / 60.0
-
-    def factor(self, case: str) -> float:
-        """How a stretch's expected time scales on this timeline."""
-        return {"early": 1 - self.uncertainty, "late": 1 + self.uncertainty}.get(case, 1.0)
 
 
 @dataclass(frozen=True)
@@ -121,117 +88,6 @@ def _pause(atom: Atom, ctx: ClockContext, case: str, reduced_left: int) -> float
     return max(0.0, full - atom.credit)
 
 
-def _table(ctx: ClockContext, atom: Atom) -> Timetable | None:
-    return ctx.timetables.get((atom.line or "", atom.direction))
-
-
-def _no_sailing(atom: Atom, why: str) -> PlanningError:
-    return PlanningError(
-        "infeasible",
-        [
-            Reason(
-                code="no_sailing",
-                subject=atom.line or "ferry",
-                message=f"{atom.line} ({atom.start.name} to {atom.end.name}): {why}; give the "
-                "known sailings in movement.sailings, or allow another way",
-            )
-        ],
-    )
-
-
-def _with_statics(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
-    """Waits before ferries and limited crossings; port formalities after ferries."""
-    out: list[Atom] = []
-    for atom in atoms:
-        if atom.mode == "ferry":
-            table = _table(ctx, atom)
-            out.append(static_atom(atom.start, "wait", atom.start.country, kind="sailing"))
-            out.append(atom)
-            customs = table.customs_minutes if table is not None else 0
-            if customs:
-                out.append(
-                    static_atom(
-                        atom.end, "border", atom.end.country, dwell=customs, kind="port_customs"
-                    )
-                )
-            continue
-        if atom.mode == "border" and atom.start.crossing in ctx.hours:
-            out.append(static_atom(atom.start, "wait", atom.country, kind="crossing_hours"))
-        out.append(atom)
-    return out
-
-
-def _departure(
-    atom: Atom, ctx: ClockContext, ready: float, case: str, booked: float | None
-) -> float:
-    """Minutes after departure at which the ferry leaves, for a consignment ready at ``ready``."""
-    table = _table(ctx, atom)
-    checkin = table.checkin_minutes if table is not None else 0
-    known = ctx.sailings.get(atom.line or "")
-    if case in ("early", "late") and booked is not None and ready + checkin <= booked:
-        return booked
-    if known:
-        later = [ctx.minutes(s) for s in known if ctx.minutes(s) >= ready + checkin]
-        if later:
-            return min(later)
-        if case == "late":
-            return ready + checkin
-        raise _no_sailing(atom, "none of the given sailings leaves after the consignment arrives")
-    if table is None or table.no_sailing:
-        raise _no_sailing(atom, "no sailing of this line is known")
-    if table.irregular:
-        wait = {"early": 0, "nominal": 1, "late": 2}[case] * table.typical_wait_minutes
-        return ready + checkin + wait
-    zone = ctx.zones.get(atom.start.country, "UTC")
-    found = next_departure(table, ctx.at(ready), zone)
-    if found is None:
-        if case == "late":
-            return ready + checkin
-        raise _no_sailing(atom, f"no sailing ({table.describe()}) within the search horizon")
-    return ctx.minutes(found)
-
-
-def _ban_end(atom: Atom, ctx: ClockContext, t: float) -> tuple[float, tuple[str, ...]]:
-    if not ctx.truck or atom.mode != "road" or not atom.country:
-        return t, ()
-    bans = ctx.bans.get(atom.country)
-    if not bans:
-        return t, ()
-    zone = ctx.zones.get(atom.country, "UTC")
-    ends, rules = ban_until(
-        bans, ctx.at(t), zone, road_class=atom.road_class, corridor=atom.corridor
-    )
-    return ctx.minutes(ends), rules
-
-
-def _constraint(
-    nxt: Atom, ctx: ClockContext, t: float, case: str, booked: float | None
-) -> tuple[float, str]:
-    """The earliest start of the atom after a wait, and why."""
-    if nxt.mode == "ferry":
-        dep = _departure(nxt, ctx, t, case, booked)
-        return dep, f"sailing {ctx.at(dep):%Y-%m-%d %H:%M} UTC"
-    if nxt.mode == "border" and nxt.start.crossing is not None and nxt.start.crossing in ctx.hours:
-        hours = ctx.hours[nxt.start.crossing]
-        zone = ctx.zones.get(nxt.country or "", "UTC")
-        found = next_passage(hours, ctx.at(t), nxt.dwell * ctx.factor(case), zone)
-        if found is None:
-            raise PlanningError(
-                "infeasible",
-                [
-                    Reason(
-                        code="crossing_never_open",
-                        subject=nxt.start.crossing or nxt.start.id,
-                        message=f"{nxt.start.name} is open {hours.text()}, too short for its "
-                        "queue; give other hours in movement.crossing_hours or avoid it",
-                    )
-                ],
-            )
-        return ctx.minutes(found), f"opens {hours.text()} local time"
-    end, rules = _ban_end(nxt, ctx, t)
-    return end, ("truck ban " + ", ".join(rules)) if rules else ""
-
-
 def _best_mark(marks: list[_Mark], atoms: list[Atom], pause: Pause) -> _Mark:
     """Where to take a pause: the best named place in the last stretch of allowed driving."""
 
@@ -251,23 +107,34 @@ def _best_mark(marks: list[_Mark], atoms: list[Atom], pause: Pause) -> _Mark:
     return min(candidates, key=rank)
 
 
-def _remaining_drive(atoms: list[Atom], i: int, ctx: ClockContext) -> float:
-    return sum(_drive(a, ctx, "nominal") for a in atoms[i:] if a.mode in ("road", "rail"))
+def _drive_to_standstill(atoms: list[Atom], i: int, ctx: ClockContext) -> float:
+    """Driving minutes from atom ``i`` to where the truck will stand long enough to rest anyway.
+
+    That is the destination, a ferry (a crossing with a berth counts as rest) or a long known
+    stop: a driver who can reach it on an extended day rests there instead of on the way.
+    """
+    total = 0.0
+    for a in atoms[i:]:
+        if a.mode == "ferry" or (a.mode == "stop" and a.stop >= ctx.crew.shortest_daily_rest):
+            break
+        if a.mode in ("road", "rail"):
+            total += _drive(a, ctx, "nominal")
+    return total
 
 
 def place_pauses(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
     """The atoms with the breaks, daily rests and ban waits of the expected timeline."""
-    work = _with_statics(atoms, ctx)
+    work = with_statics(atoms, ctx)
     out: list[Atom] = []
     marks: list[_Mark] = []
-    clock = DriverClock(ctx.crew)
+    clock = ctx.clock()
     t, i = 0.0, 0
     booked: float | None = None
     while i < len(work):
         atom = work[i]
         if atom.mode in ("road", "rail"):
             minutes = _drive(atom, ctx, "nominal")
-            extend = _remaining_drive(work, i, ctx) <= ctx.crew.daily_driving_extended - (
+            extend = _drive_to_standstill(work, i, ctx) <= ctx.crew.daily_driving_extended - (
                 clock.day_driving
             )
             pause = clock.needs(minutes, extend=extend)
@@ -285,7 +152,7 @@ def place_pauses(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
                 t = _take_pause(out, clock, ctx, work[i].start, pause, t)
                 marks = []
                 continue
-            end, rules = _ban_end(atom, ctx, t)
+            end, rules = ban_end(atom, ctx, t)
             if rules and (not out or out[-1].mode != "wait"):
                 out.append(static_atom(atom.start, "wait", atom.country, kind="truck_ban"))
             clock.idle(end - t)
@@ -297,7 +164,7 @@ def place_pauses(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
         else:
             nxt = work[i + 1] if atom.mode == "wait" and i + 1 < len(work) else None
             if nxt is not None:
-                start, _ = _constraint(nxt, ctx, t, "nominal", booked)
+                start, _ = constraint(nxt, ctx, t, "nominal", booked)
                 if nxt.mode == "ferry":
                     booked = start
                 length = max(0.0, start - t)
@@ -360,11 +227,11 @@ def _walk(
         note = ""
         if atom.mode in ("road", "rail"):
             length = _drive(atom, ctx, case)
-            _, rules = _ban_end(atom, ctx, t)
+            _, rules = ban_end(atom, ctx, t)
             if rules and (i == 0 or atoms[i - 1].mode != "wait"):
                 missing.append(i)
         elif atom.mode == "wait" and i + 1 < len(atoms):
-            start, note = _constraint(atoms[i + 1], ctx, t, case, booked.get(i + 1))
+            start, note = constraint(atoms[i + 1], ctx, t, case, booked.get(i + 1))
             if case == "nominal" and atoms[i + 1].mode == "ferry":
                 booked[i + 1] = start
             length = max(0.0, start - t)

@@ -1,0 +1,133 @@
+"""The waits on a convoy's timeline: for a sailing, for a crossing to open, for a ban to end.
+
+Each is the earliest time the next stretch may start, given when the consignment is ready there:
+the next sailing it makes (the booked one if it still makes its check-in), the next opening that
+holds its border queue, the end of the truck bans in force. All three are monotone: a later
+arrival never leaves earlier.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from geodata.bans import ban_until
+from geodata.hours import next_passage
+from geodata.sailings import Timetable, next_departure
+from planner.reasons import PlanningError, Reason
+from planner.resolve.atoms import Atom, static_atom
+from planner.resolve.clock.context import ClockContext
+
+
+def timetable_of(ctx: ClockContext, atom: Atom) -> Timetable | None:
+    """The timetable of a ferry atom's line in its direction, if the data has one."""
+    return ctx.timetables.get((atom.line or "", atom.direction))
+
+
+def _no_sailing(atom: Atom, why: str) -> PlanningError:
+    return PlanningError(
+        "infeasible",
+        [
+            Reason(
+                code="no_sailing",
+                subject=atom.line or "ferry",
+                message=f"{atom.line} ({atom.start.name} to {atom.end.name}): {why}; give the "
+                "known sailings in movement.sailings, or allow another way",
+            )
+        ],
+    )
+
+
+def with_statics(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
+    """Waits before ferries and limited crossings; port formalities after ferries."""
+    out: list[Atom] = []
+    for atom in atoms:
+        if atom.mode == "ferry":
+            table = timetable_of(ctx, atom)
+            out.append(static_atom(atom.start, "wait", atom.start.country, kind="sailing"))
+            out.append(atom)
+            customs = table.customs_minutes if table is not None else 0
+            if customs:
+                out.append(
+                    static_atom(
+                        atom.end, "border", atom.end.country, dwell=customs, kind="port_customs"
+                    )
+                )
+            continue
+        if atom.mode == "border" and atom.start.crossing in ctx.hours:
+            out.append(static_atom(atom.start, "wait", atom.country, kind="crossing_hours"))
+        out.append(atom)
+    return out
+
+
+def _departure(
+    atom: Atom, ctx: ClockContext, ready: float, case: str, booked: float | None
+) -> float:
+    """Minutes after departure at which the ferry leaves, for a consignment ready at ``ready``."""
+    table = timetable_of(ctx, atom)
+    checkin = table.checkin_minutes if table is not None else 0
+    known = ctx.sailings.get(atom.line or "")
+    irregular = table is not None and table.irregular and not known
+    if not irregular and case != "nominal" and booked is not None and ready + checkin <= booked:
+        # The sailing the expected timeline makes is the one booked.
+        return booked
+    if known:
+        later = [ctx.minutes(s) for s in known if ctx.minutes(s) >= ready + checkin]
+        if later:
+            return min(later)
+        if case == "late":
+            return ready + checkin
+        raise _no_sailing(atom, "none of the given sailings leaves after the consignment arrives")
+    if table is None or table.no_sailing:
+        raise _no_sailing(atom, "no sailing of this line is known")
+    if table.irregular:
+        wait = {"early": 0, "nominal": 1, "late": 2}[case] * table.typical_wait_minutes
+        return ready + checkin + wait
+    zone = ctx.zones.get(atom.start.country, "UTC")
+    found = next_departure(table, ctx.at(ready), zone)
+    if found is None:
+        if case == "late":
+            return ready + checkin
+        raise _no_sailing(atom, f"no sailing ({table.describe()}) within the search horizon")
+    return ctx.minutes(found)
+
+
+def ban_end(atom: Atom, ctx: ClockContext, t: float) -> tuple[float, tuple[str, ...]]:
+    """When a truck ready at ``t`` may drive ``atom``, and the ban rules in its way."""
+    if not ctx.truck or atom.mode != "road" or not atom.country:
+        return t, ()
+    bans = ctx.bans.get(atom.country)
+    if not bans:
+        return t, ()
+    zone = ctx.zones.get(atom.country, "UTC")
+    ends, rules = ban_until(
+        bans, ctx.at(t), zone, road_class=atom.road_class, corridor=atom.corridor
+    )
+    return ctx.minutes(ends), rules
+
+
+def constraint(
+    nxt: Atom, ctx: ClockContext, t: float, case: str, booked: float | None
+) -> tuple[float, str]:
+    """The earliest start of the atom after a wait, and why."""
+    if nxt.mode == "ferry":
+        dep = _departure(nxt, ctx, t, case, booked)
+        return dep, f"sailing {ctx.at(dep).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+    if nxt.mode == "border" and nxt.start.crossing is not None and nxt.start.crossing in ctx.hours:
+        hours = ctx.hours[nxt.start.crossing]
+        zone = ctx.zones.get(nxt.country or "", "UTC")
+        found = next_passage(hours, ctx.at(t), nxt.dwell * ctx.factor(case), zone)
+        if found is None:
+            raise PlanningError(
+                "infeasible",
+                [
+                    Reason(
+                        code="crossing_never_open",
+                        subject=nxt.start.crossing or nxt.start.id,
+                        message=f"{nxt.start.name} is open {hours.text()}, too short for its "
+                        "queue; give other hours in movement.crossing_hours or avoid it",
+                    )
+                ],
+            )
+        return ctx.minutes(found), f"opens {hours.text()} local time"
+    end, rules = ban_end(nxt, ctx, t)
+    return end, ("truck ban " + ", ".join(rules)) if rules else ""
