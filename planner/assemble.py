@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from shapely.geometry import LineString, mapping
 
 from geodata.layers import Geodata
+from geodata.localtime import local_time
 from geodata.routing import Route
 from planner.model.blocks import Block
 from planner.model.problem import Problem, RouteOption, Segment, Spot
@@ -34,13 +35,6 @@ from planner.plan import (
 from planner.resolve.authorisation import request_by
 from planner.resolve.resolver import Resolved
 from planner.scenario import Scenario
-
-
-def _local(geo: Geodata, when: datetime, country: str) -> str:
-    facts = geo.countries.get(country)
-    if facts is None:
-        return when.strftime("%Y-%m-%d %H:%M UTC")
-    return when.astimezone(ZoneInfo(facts.timezone)).strftime("%Y-%m-%d %H:%M %Z")
 
 
 def _place(s: Spot) -> PlacePoint:
@@ -76,8 +70,8 @@ def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSeg
             km=s.km,
             start=problem.at(s.start),
             end=problem.at(s.end),
-            start_local=_local(geo, problem.at(s.start), s.start_spot.country),
-            end_local=_local(geo, problem.at(s.end), s.end_spot.country),
+            start_local=local_time(geo, problem.at(s.start), s.start_spot.country),
+            end_local=local_time(geo, problem.at(s.end), s.end_spot.country),
             nominal_start=problem.at(s.nominal_start),
             nominal_end=problem.at(s.nominal_end),
             minutes_min=s.min_minutes,
@@ -107,8 +101,14 @@ def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]
     return out
 
 
-def assignments(problem: Problem, route: RouteOption, solution: Solution) -> list[Assignment]:
-    """A team's presence per segment: over the whole window (rule 1), with the expected times."""
+def assignments(
+    geo: Geodata, problem: Problem, route: RouteOption, solution: Solution
+) -> list[Assignment]:
+    """A team's presence per segment: over the whole window (rule 1), with the expected times.
+
+    The expected times are also given in the team's own local time (its state's zone), so a team
+    is told its task in the time it lives by.
+    """
     out = []
     duties = _duty_numbers(problem, solution)
     for b in solution.blocks:
@@ -116,6 +116,8 @@ def assignments(problem: Problem, route: RouteOption, solution: Solution) -> lis
         for k in range(b.first, b.last + 1):
             seg = route.segments[k]
             first = k == b.first
+            begins = problem.at(seg.nominal_start - (problem.overlap if first else 0))
+            ends = problem.at(seg.nominal_end)
             out.append(
                 Assignment(
                     team=b.team,
@@ -123,10 +125,10 @@ def assignments(problem: Problem, route: RouteOption, solution: Solution) -> lis
                     segment=seg.id,
                     start=problem.at(seg.start - (problem.overlap if first else 0)),
                     end=problem.at(seg.end),
-                    expected_start=problem.at(
-                        seg.nominal_start - (problem.overlap if first else 0)
-                    ),
-                    expected_end=problem.at(seg.nominal_end),
+                    expected_start=begins,
+                    expected_end=ends,
+                    expected_start_local=local_time(geo, begins, team.country),
+                    expected_end_local=local_time(geo, ends, team.country),
                     duty=duties.get(b.id),
                     foreign=team.country not in seg.countries,
                     remote=seg.mode == "ferry" and "maritime" not in team.capabilities,
@@ -194,8 +196,11 @@ def handovers(
                     to_agency=z.agency,
                     start=start,
                     end=end,
-                    start_local=_local(geo, start, spot.country),
-                    end_local=_local(geo, end, spot.country),
+                    start_local=local_time(geo, start, spot.country),
+                    end_local=local_time(geo, end, spot.country),
+                    # Each team reads the time of its own side (Nadlac: EET and CET).
+                    from_local=local_time(geo, end, a.country),
+                    to_local=local_time(geo, end, z.country),
                     earliest=problem.at(after.start),
                     latest=problem.at(before.end),
                 )

@@ -157,7 +157,7 @@ def _assemble(
         status=solution.status,
         route=assemble.route_of(resolved, solution.route),
         segments=assemble.segments(geo, problem, route),
-        assignments=assemble.assignments(problem, route, solution),
+        assignments=assemble.assignments(geo, problem, route, solution),
         handovers=handovers,
         authorisations=assemble.authorisations(scenario, list(route.countries), info.planned_at),
         kpis=assemble.kpis(problem, solution.blocks, len(handovers)),

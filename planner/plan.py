@@ -141,6 +141,12 @@ class Assignment(Out):
     duty: int | None = Field(
         default=None, description="The team's duty number, 1 = first; none on board a ferry"
     )
+    expected_start_local: str = Field(
+        default="", description="expected_start in the team's own local time"
+    )
+    expected_end_local: str = Field(
+        default="", description="expected_end in the team's own local time"
+    )
     foreign: bool = Field(default=False, description="Foreign observation outside its own state")
     remote: bool = Field(default=False, description="Tracked remotely (technical), not on board")
 
@@ -158,6 +164,12 @@ class Handover(Out):
     end: datetime = Field(description="Both teams present until: the expected passage, UTC")
     start_local: str = Field(description="start in the place's local time")
     end_local: str = Field(description="end in the place's local time")
+    from_local: str = Field(
+        default="", description="end (the passage) in the outgoing team's own local time"
+    )
+    to_local: str = Field(
+        default="", description="end (the passage) in the incoming team's own local time"
+    )
     earliest: datetime = Field(description="Earliest the consignment can pass here, UTC")
     latest: datetime = Field(description="Latest it can pass here, UTC")
 

@@ -384,6 +384,18 @@ class Scenario(Model):
             raise ValueError("legal: one entry per country")
         return self
 
+    @property
+    def driver_hours_apply(self) -> bool:
+        """Whether the driver-hours law binds this movement.
+
+        By default it binds the vehicles it covers: goods vehicles and buses (a van or a car
+        driven by its owner is outside it); ``movement.driver_rules`` says otherwise.
+        """
+        rules = self.movement.driver_rules
+        if rules is None:
+            return self.route.vehicle in (Vehicle.truck, Vehicle.bus)
+        return rules is DriverRules.eu561
+
     def agency(self, agency_id: str) -> Agency:
         """The agency with this id (validation guarantees that every team's agency exists)."""
         return next(a for a in self.agencies if a.id == agency_id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from shapely.geometry import shape
@@ -19,6 +18,8 @@ from geodata import GeodataError, load
 from geodata.layers import Geodata
 from geodata.places import resolve
 from geodata.projection import distance_km
+from planner.check import clock_rules
+from planner.check.violation import Violation
 from planner.constants import CAPABLE, FOLLOWING
 from planner.plan import Assignment, Plan, PlanSegment
 from planner.scenario import Scenario
@@ -28,18 +29,6 @@ from planner.scenario import Scenario
 DETOUR = 1.2
 CAR_KMH = 110.0
 SLACK = timedelta(minutes=1)  # rounding of minutes in the plan
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One breach of a rule by a plan: the rule's number, what it is about, and what is wrong."""
-
-    rule: int  # rule number in docs/rules.md (0: the plan's own consistency)
-    subject: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"rule {self.rule}: {self.subject}: {self.message}"
 
 
 def _minutes(a: datetime, b: datetime) -> float:
@@ -313,7 +302,7 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
 
 
 def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Violation]:
-    """Every violation of rules 0-9 (docs/rules.md) by a plan with status optimal or feasible.
+    """Every violation of rules 0-13 (docs/rules.md) by a plan with status optimal or feasible.
 
     Args:
         scenario: the scenario the plan answers.
@@ -333,4 +322,8 @@ def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Vi
         + _team_rules(scenario, plan, geo)
         + _handovers(scenario, plan)
         + _route_rules(scenario, plan, geo)
+        + clock_rules.driver_hours(scenario, plan)
+        + clock_rules.opening_hours(scenario, plan, geo)
+        + clock_rules.sailings(scenario, plan, geo)
+        + clock_rules.local_times(plan, geo)
     )

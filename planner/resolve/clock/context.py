@@ -13,7 +13,7 @@ from geodata.layers import Geodata
 from geodata.sailings import Timetable
 from planner.reasons import PlanningError, Reason
 from planner.resolve.clock.driver_rules import Crew, DriverClock
-from planner.scenario import DriverRules, Scenario, Vehicle
+from planner.scenario import Scenario, Vehicle
 
 
 @dataclass(frozen=True)
@@ -58,10 +58,6 @@ class ClockContext:
         return {"early": 1 - self.uncertainty, "late": 1 + self.uncertainty}.get(case, 1.0)
 
 
-# Driver hours apply by default to the vehicles the law covers: goods vehicles and buses.
-RULED_BY_DEFAULT = frozenset({Vehicle.truck, Vehicle.bus})
-
-
 def _hours(scenario: Scenario, geo: Geodata) -> dict[str, OpeningHours]:
     out = {}
     for c in geo.crossings.values():
@@ -91,9 +87,6 @@ def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
     """
     m = scenario.movement
     vehicle = scenario.route.vehicle
-    rules = m.driver_rules or (
-        DriverRules.eu561 if vehicle in RULED_BY_DEFAULT else DriverRules.none
-    )
     sailings: dict[str, list[datetime]] = {}
     for i, s in enumerate(m.sailings):
         if s.line not in geo.ferries:
@@ -110,7 +103,7 @@ def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
         sailings.setdefault(s.line, []).append(s.depart)
     return ClockContext(
         t0=scenario.operation.departure,
-        crew=Crew(drivers=m.drivers, rules=rules is DriverRules.eu561),
+        crew=Crew(drivers=m.drivers, rules=scenario.driver_hours_apply),
         speed_factor=m.speed_factor,
         uncertainty=m.uncertainty,
         zones={iso: c.timezone for iso, c in geo.countries.items()},

@@ -100,8 +100,9 @@ def _best_mark(marks: list[_Mark], atoms: list[Atom], pause: Pause) -> _Mark:
     def rank(m: _Mark) -> tuple[int, int, float]:
         spot = atoms[m.index].start
         named = not spot.id.startswith("@") and spot.crossing is None
-        # A place where the truck already stands (after a stop or a wait) shortens the pause.
-        standing = 0 if m.clock.idle_run >= BREAK else 1
+        # A place where the truck already stands longer than a break (after a known stop or a
+        # wait) shortens the rest: better than driving on to rest elsewhere.
+        standing = 0 if m.clock.idle_run > BREAK else 1
         return standing, (PLACE_RANK.get(spot.kind, UNRANKED) if named else UNRANKED + 1), -m.t
 
     return min(candidates, key=rank)
