@@ -38,6 +38,23 @@ class CrossingStatus(StrEnum):
     non_plannable = "non_plannable"
 
 
+class Freight(StrEnum):
+    """What a border crossing clears for goods traffic (see sources/README.md)."""
+
+    main = "main"  # trucks at any hour, with customs clearance of goods
+    limited = "limited"  # trucks only at some hours, below some weight, or for some goods
+    none = "none"  # passengers only: no customs clearance of commercial goods
+
+
+class Vehicle(StrEnum):
+    """What carries the consignment on the road; the rules per vehicle are in geodata.vehicles."""
+
+    truck = "truck"  # heavy goods vehicle, over 3.5 t
+    van = "van"  # light goods vehicle, up to 3.5 t
+    car = "car"
+    bus = "bus"
+
+
 class RoadClass(StrEnum):
     """Class of a corridor; sets the loaded-truck speed and the winding factor."""
 
@@ -121,6 +138,8 @@ class Crossing(Strict):
     )
     notes: str = Field(default="", description="Facts worth knowing, short")
     coord_source: str = Field(default="", description="Where the curated position comes from")
+    freight: Freight = Field(description="Goods traffic cleared: main, limited or none")
+    freight_source: str = Field(default="", description="Where the freight class comes from")
 
 
 class Port(Strict):
@@ -151,15 +170,34 @@ class FerryLine(Strict):
     source: str = ""
 
 
+NodeKind = Literal[
+    "capital",
+    "city",
+    "town",
+    "junction",
+    "truck_park",
+    "service_area",
+    "crossing",
+    "port",
+]
+PlaceKind = Literal["capital", "city", "town", "junction", "truck_park", "service_area"]
+
+
 class City(Strict):
-    """A city, town or corridor junction."""
+    """A named place of the network that is not a crossing or a port: a city, a town, a
+    junction, a truck park or a motorway service area."""
 
     id: NodeId
     name: str
     country: Iso3
     lat: Lat
     lon: Lon
-    kind: Literal["capital", "city", "town", "junction"]
+    kind: PlaceKind
+    aliases: str = Field(
+        default="", description="Other spellings and exonyms, separated by ';' (for search)"
+    )
+    name_local: str = Field(default="", description="Name in the local script, if not Latin")
+    source: str = Field(default="", description="Where the position comes from")
 
 
 class RestrictedArea(Strict):
@@ -185,7 +223,7 @@ class Node(Strict):
 
     id: NodeId
     name: str
-    kind: Literal["capital", "city", "town", "junction", "crossing", "port"]
+    kind: NodeKind
     countries: tuple[Iso3, ...] = Field(description="One country, or two for a crossing")
     lat: Lat
     lon: Lon
@@ -205,4 +243,8 @@ class Corridor(Strict):
     road_class: RoadClass
     winding: float | None = Field(default=None, ge=1.0, le=1.6)
     water_km: float = Field(default=0.0, ge=0, le=20, description="Bridge over open water, km")
+    closed_to: list[Vehicle] = Field(
+        default_factory=list, description="Vehicles not allowed on this stretch"
+    )
+    closed_reason: str = Field(default="", description="Why, with its public source")
     points: list[NodeId | tuple[float, float]] = Field(min_length=2)
