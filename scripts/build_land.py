@@ -36,7 +36,7 @@ import shapely
 from shapely.geometry import box, mapping
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import build_countries as bc  # noqa: E402  (sibling script: one list of countries and one box)
+import build_countries as bc  # the sibling script: one list of countries, one box
 
 GRID_DEG = 1e-5  # ~1 m: far finer than the source, coarse enough to make the file deterministic
 OUT = Path(__file__).resolve().parents[1] / "geodata" / "data" / "land_10m.geojson.gz"
