@@ -94,6 +94,8 @@ def _edge_allowed(geo: Geodata, edge: Edge, req: Request) -> bool:
 
 def _cost(geo: Geodata, edge: Edge, vehicle: Vehicle) -> float:
     cost = edge.minutes
+    if edge.u not in geo.crossings and edge.v not in geo.crossings:
+        return cost  # most edges: no crossing at either end
     for end in (edge.u, edge.v):
         crossing = geo.crossings.get(end)
         if crossing is not None:

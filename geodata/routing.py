@@ -209,14 +209,23 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
             field="route",
             hint="allow more modes, avoid fewer countries or crossings",
         ) from exc
-    km = {
-        k: (d["edge"].km if d["edge"] else 0.0) for _, _, k, d in graph.edges(keys=True, data=True)
-    }
-    weight = {k: d["weight"] for _, _, k, d in graph.edges(keys=True, data=True)}
-    best_time = sum(weight[k] for _, _, k in best)
-    kept, last = [best], best
-    for _ in range(req.alternatives * 4):
-        if len(kept) >= req.alternatives:
+    kept = [best]
+    if req.alternatives > 1:
+        _add_alternatives(graph, stops, kept, req.alternatives)
+    return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]
+
+
+def _add_alternatives(
+    graph: nx.MultiGraph, stops: list[str], kept: list[list[Step]], n: int
+) -> None:
+    """Append up to ``n - 1`` diverse alternatives to ``kept`` (the penalty method)."""
+    edges = list(graph.edges(keys=True, data=True))
+    km = {k: (d["edge"].km if d["edge"] else 0.0) for _, _, k, d in edges}
+    weight = {k: d["weight"] for _, _, k, d in edges}
+    best_time = sum(weight[k] for _, _, k in kept[0])
+    last = kept[0]
+    for _ in range(n * 4):
+        if len(kept) >= n:
             break
         for u, v, k in last:
             graph[u][v][k]["weight"] *= PENALTY
@@ -229,9 +238,8 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
             break
         if all(_overlap(candidate, other, km) <= MAX_OVERLAP for other in kept):
             kept.append(candidate)
-    for _, _, k, d in graph.edges(keys=True, data=True):
+    for _, _, k, d in edges:
         d["weight"] = weight[k]
-    return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]
 
 
 def itinerary(

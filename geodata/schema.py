@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
 NodeId = Annotated[
@@ -251,3 +251,9 @@ class Corridor(Strict):
     )
     closed_reason: str = Field(default="", description="Why, with its public source")
     points: list[NodeId | tuple[float, float]] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _closed_needs_reason(self) -> Corridor:
+        if self.closed_to and not self.closed_reason.strip():
+            raise ValueError("closed_to needs a closed_reason (why, with its public source)")
+        return self

@@ -242,6 +242,26 @@ def capitals_connected(geo: Geodata) -> list[Problem]:
     ]
 
 
+def terminals_connected(geo: Geodata) -> list[Problem]:
+    """A rail terminal is a node that both a road and a railway reach (else nothing transfers)."""
+    out = []
+    for node_id in geo.terminals:
+        modes = {e.mode for e in geo.network.edges_of(node_id)}
+        if not {Mode.road, Mode.rail} <= modes:
+            out.append(Problem("terminal-one-mode", node_id, f"reached only by {sorted(modes)}"))
+    return out
+
+
+def long_stretches(geo: Geodata, corridors: Iterable[str], max_km: float) -> list[Problem]:
+    """Road edges of the given corridors longer than ``max_km`` between two named places."""
+    wanted = set(corridors)
+    return [
+        Problem("long-stretch", e.id, f"{e.km:.0f} km between {e.u} and {e.v}")
+        for e in geo.network.edges.values()
+        if e.corridor in wanted and e.mode is Mode.road and e.km > max_km
+    ]
+
+
 ALL_CHECKS: list[Callable[[Geodata], list[Problem]]] = [
     crossings_on_border,
     nodes_in_country,
@@ -251,6 +271,7 @@ ALL_CHECKS: list[Callable[[Geodata], list[Problem]]] = [
     crossings_connected,
     ports_connected,
     capitals_connected,
+    terminals_connected,
 ]
 
 
