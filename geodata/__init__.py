@@ -7,6 +7,7 @@ once per process by :func:`load` and then read-only.
 from geodata._errors import (
     GeodataError,
     NoRouteError,
+    PlaceFormatError,
     PlaceInRestrictedAreaError,
     PlaceNotOnLandError,
     PlaceOffNetworkError,
@@ -15,13 +16,16 @@ from geodata._errors import (
 )
 from geodata.layers import Geodata, load
 from geodata.routing import Route, RouteRequest, best_routes
-from geodata.schema import Mode
+from geodata.schema import Freight, Mode, Vehicle
+from geodata.search import closest_ids, search_places
 
 __all__ = [
+    "Freight",
     "Geodata",
     "GeodataError",
     "Mode",
     "NoRouteError",
+    "PlaceFormatError",
     "PlaceInRestrictedAreaError",
     "PlaceNotOnLandError",
     "PlaceOffNetworkError",
@@ -29,6 +33,9 @@ __all__ = [
     "RouteRequest",
     "SourceDataError",
     "UnknownPlaceError",
+    "Vehicle",
     "best_routes",
+    "closest_ids",
     "load",
+    "search_places",
 ]

@@ -21,8 +21,12 @@ class UnknownPlaceError(GeodataError):
     """A place id that is not a node of the network."""
 
 
+class PlaceFormatError(GeodataError):
+    """A place written as coordinates that cannot be read (or lie outside -90..90, -180..180)."""
+
+
 class PlaceNotOnLandError(GeodataError):
-    """Coordinates in the sea or outside the region's countries."""
+    """Coordinates at sea (beyond the shore margin) or outside the region's countries."""
 
 
 class PlaceInRestrictedAreaError(GeodataError):

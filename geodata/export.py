@@ -49,6 +49,7 @@ def crossings(geo: Geodata) -> list[Feature]:
                 "name": c.name,
                 "countries": list(c.countries),
                 "modes": [m.value for m in c.modes],
+                "freight": c.freight.value,
                 "status": c.status.value,
                 "schengen": c.schengen,
                 "hours": c.hours,
@@ -75,7 +76,15 @@ def ports(geo: Geodata) -> list[Feature]:
 def cities(geo: Geodata) -> list[Feature]:
     return [
         _feature(
-            Point(c.lon, c.lat), {"id": c.id, "name": c.name, "country": c.country, "kind": c.kind}
+            Point(c.lon, c.lat),
+            {
+                "id": c.id,
+                "name": c.name,
+                "country": c.country,
+                "kind": c.kind,
+                "name_local": c.name_local,
+                "terminal": geo.terminals.get(c.id),
+            },
         )
         for c in sorted(geo.cities.values(), key=lambda c: c.id)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -10,7 +11,7 @@ from shapely.geometry import LineString, MultiLineString, Point
 from shapely.geometry.base import BaseGeometry
 from shapely.strtree import STRtree
 
-from geodata.projection import geodesic_km
+from geodata.projection import geodesic_km, point_to_geom_km
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,24 @@ class AreaIndex:
             return None
         # On a shared border two polygons intersect the point; the lowest key wins, for determinism.
         return str(min(self._keys[i] for i in hits))
+
+    def nearest(self, lon: float, lat: float, max_km: float) -> tuple[str, float] | None:
+        """The polygon nearest to a point within ``max_km`` (0 km inside one), with its km."""
+        inside = self.at(lon, lat)
+        if inside is not None:
+            return inside, 0.0
+        # A box of max_km around the point: 111.3 km per degree of latitude, fewer of longitude.
+        dlat = max_km / 111.3
+        dlon = dlat / max(math.cos(math.radians(lat)), 0.1)
+        probe = shapely.box(lon - dlon, lat - dlat, lon + dlon, lat + dlat)
+        point = Point(lon, lat)
+        best: tuple[str, float] | None = None
+        for i in self._tree.query(probe):
+            key = self._keys[int(i)]
+            km = point_to_geom_km(point, self._geoms[int(i)])
+            if km <= max_km and (best is None or (km, key) < (best[1], best[0])):
+                best = (key, km)
+        return best
 
     def near(self, geom: BaseGeometry) -> list[str]:
         """Keys of the polygons that intersect ``geom``."""

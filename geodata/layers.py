@@ -3,11 +3,14 @@
 The steps of :func:`load`, in order:
 1. countries and their facts, indexed for point look-ups;
 2. restricted areas: each clip outline cut to its recognised state, plus its operating buffer;
-3. crossings: snapped onto the shared border of their two countries (the curated coordinates are
-   often a few km off), then closed if their border is closed and made non-plannable if they sit
-   on the edge of a restricted area;
-4. ports, ferry lines, cities;
+3. crossings: snapped onto the shared border of their two countries in the full-resolution land
+   layer (the curated coordinates are often a few km off), then closed if their border is closed
+   and made non-plannable if they sit on the edge of a restricted area;
+4. ports, ferry lines, cities and other named places, rail terminals;
 5. the network: corridor edges (flagged when they enter a restricted area) and ferry edges.
+
+Two country layers are kept: the simplified outline (``country_shapes``) for drawing, and the
+full-resolution Natural Earth land layer (``land_shapes``) for every jurisdiction decision.
 """
 
 from __future__ import annotations
@@ -22,21 +25,20 @@ from functools import lru_cache
 from pathlib import Path
 
 import shapely
-from shapely.geometry import LineString, Point
+from shapely.geometry import LineString
 from shapely.geometry.base import BaseGeometry
 
 from geodata._errors import SourceDataError
+from geodata.crossings import build_crossing, shared_border
 from geodata.jurisdiction import AreaIndex, Piece
 from geodata.network import Network, build_network, corridor_edges, ferry_edge
-from geodata.projection import buffer_km, nearest_point_on, point_to_geom_km
+from geodata.projection import buffer_km
 from geodata.schema import (
     City,
     ClosedBorder,
     Country,
     Crossing,
-    CrossingStatus,
     FerryLine,
-    Mode,
     Node,
     Port,
     RestrictedArea,
@@ -50,16 +52,20 @@ from geodata.sources import (
     read_country_shapes,
     read_crossing_rows,
     read_ferries,
+    read_land_shapes,
     read_ports,
     read_restricted,
+    read_terminals,
 )
 
 log = logging.getLogger(__name__)
 
-# A curated position further than this from its border is a data error, not an estimate to snap.
-MAX_SNAP_KM = 25.0
-# Crossings this close to a restricted area (beyond its own buffer) cannot be planned through.
-RESTRICTED_EDGE_KM = 1.0
+# A point at sea this close to the shore belongs to the nearest country. Natural Earth's 1:10m
+# coastline runs a few hundred metres off real waterfronts (Constanta, Kavala and Tekirdag city
+# centres and the Batumi harbour fall "at sea" in it), and a harbour basin, a bay or an anchorage
+# is under the coastal state anyway: its territorial sea reaches 12 nautical miles (22 km). 10 km
+# covers every port basin and roadstead of the region while leaving open water open.
+SHORE_KM = 10.0
 
 
 @dataclass(frozen=True)
@@ -67,21 +73,37 @@ class Geodata:
     """All layers of the region, read-only. Build with :func:`load`."""
 
     countries: Mapping[str, Country]
-    country_shapes: Mapping[str, BaseGeometry]
+    country_shapes: Mapping[str, BaseGeometry]  # simplified outline, for drawing
+    land_shapes: Mapping[str, BaseGeometry]  # full resolution, for jurisdiction decisions
     closed_borders: tuple[ClosedBorder, ...]
     crossings: Mapping[str, Crossing]
     ports: Mapping[str, Port]
     ferries: Mapping[str, FerryLine]
     cities: Mapping[str, City]
+    terminals: Mapping[str, str]  # node id -> name of its road-rail freight terminal
     restricted: Mapping[str, RestrictedArea]
     restricted_shapes: Mapping[str, BaseGeometry]
     network: Network
-    country_index: AreaIndex
+    country_index: AreaIndex  # over the simplified outline (drawing, sea lanes)
+    land_index: AreaIndex  # over the full-resolution land layer
     restricted_index: AreaIndex  # over the buffered zones of active areas
 
     def country_at(self, lat: float, lon: float) -> str | None:
-        """ISO3 code of the country at a point, or None at sea / outside the region."""
-        return self.country_index.at(lon, lat)
+        """ISO3 code of the country a point belongs to, or None at sea / outside the region.
+
+        A point on land belongs to the country it is in; a point at sea within
+        :data:`SHORE_KM` of the shore to the nearest country (ports, waterfronts, bays).
+        """
+        found = self.land_index.nearest(lon, lat, SHORE_KM)
+        return None if found is None else found[0]
+
+    def land_country_at(self, lat: float, lon: float) -> str | None:
+        """ISO3 code of the country whose land (full resolution) contains the point, else None."""
+        return self.land_index.at(lon, lat)
+
+    def is_transshipment(self, node_id: str) -> bool:
+        """Whether road and rail meet at this node: a port or a rail freight terminal."""
+        return node_id in self.ports or node_id in self.terminals
 
     def restricted_at(self, lat: float, lon: float) -> RestrictedArea | None:
         """The active restricted area (with its buffer) containing a point, if any."""
@@ -89,87 +111,17 @@ class Geodata:
         return None if key is None else self.restricted[key]
 
     def split_by_country(self, line: LineString) -> list[Piece]:
-        """Cut a lon/lat line into per-country pieces with their km, in order along the line."""
-        return self.country_index.split(line)
+        """Cut a lon/lat line into per-country pieces with their km, in order along the line
+        (judged on the full-resolution land layer)."""
+        return self.land_index.split(line)
 
     def node(self, node_id: str) -> Node:
+        """The network node with this id (KeyError if there is none)."""
         return self.network.nodes[node_id]
 
     def shared_border(self, a: str, b: str) -> BaseGeometry:
-        return _shared_border(self.country_shapes[a], self.country_shapes[b])
-
-
-def _shared_border(a: BaseGeometry, b: BaseGeometry) -> BaseGeometry:
-    shared = shapely.intersection(a.boundary, b.boundary)
-    if shared.is_empty or shared.length == 0:
-        # Coverage simplification keeps shared edges identical; this is the fallback for touching
-        # points only.
-        shared = shapely.intersection(a.boundary, b.buffer(1e-6))
-    return shared
-
-
-def _schengen(a: Country, b: Country) -> str:
-    count = (a.schengen_since is not None) + (b.schengen_since is not None)
-    return {2: "internal", 1: "external", 0: "none"}[count]
-
-
-def _crossing(
-    row: Mapping[str, str],
-    countries: Mapping[str, Country],
-    shapes: Mapping[str, BaseGeometry],
-    closed: set[frozenset[str]],
-    restricted: Mapping[str, tuple[RestrictedArea, BaseGeometry]],
-) -> Crossing:
-    where = f"crossings.csv {row.get('id', '?')}"
-    a, b = row["country_a"], row["country_b"]
-    for iso in (a, b):
-        if iso not in shapes or iso not in countries:
-            raise SourceDataError(f"{where}: unknown country {iso!r}")
-    lat, lon = float(row["lat"]), float(row["lon"])
-    source = Point(lon, lat)
-    border = _shared_border(shapes[a], shapes[b])
-    if border.is_empty:
-        raise SourceDataError(f"{where}: {a} and {b} share no border in countries.geojson")
-    snapped = nearest_point_on(source, border)
-    snap_km = point_to_geom_km(source, snapped)
-    if snap_km > MAX_SNAP_KM:
-        raise SourceDataError(
-            f"{where}: curated position is {snap_km:.1f} km from the {a}-{b} border",
-            hint="correct lat/lon in geodata/sources/crossings.csv",
-        )
-    status = CrossingStatus(row["status"])
-    notes = row.get("notes", "")
-    if frozenset((a, b)) in closed and status is CrossingStatus.open:
-        status = CrossingStatus.closed
-        notes = f"{notes}; border closed".strip("; ")
-    if status is CrossingStatus.open:
-        for area, shape in restricted.values():
-            if (
-                area.active
-                and point_to_geom_km(snapped, shape) <= area.buffer_km + RESTRICTED_EDGE_KM
-            ):
-                status = CrossingStatus.non_plannable
-                notes = f"{notes}; on the edge of {area.name}".strip("; ")
-    modes = tuple(Mode(m.strip()) for m in row["modes"].split(";") if m.strip())
-    return Crossing(
-        id=row["id"],
-        name=f"{row['name_a']} - {row['name_b']}",
-        name_a=row["name_a"],
-        name_b=row["name_b"],
-        countries=(a, b),
-        lat=round(snapped.y, 6),
-        lon=round(snapped.x, 6),
-        lat_source=lat,
-        lon_source=lon,
-        snap_km=round(snap_km, 3),
-        modes=modes,
-        status=status,
-        schengen=_schengen(countries[a], countries[b]),  # type: ignore[arg-type]
-        hours=row.get("hours") or "24h",
-        truck_dwell_minutes=int(float(row.get("truck_dwell_minutes") or 60)),
-        notes=notes,
-        coord_source=row.get("coord_source", ""),
-    )
+        """The border of two countries in the full-resolution land layer."""
+        return shared_border(self.land_shapes[a], self.land_shapes[b])
 
 
 def _nodes(
@@ -207,7 +159,11 @@ def build(sources: Path = SOURCES, data: Path = DATA) -> Geodata:
     country_list, closed_list = read_countries(sources)
     countries = {c.iso3: c for c in country_list}
     shapes = read_country_shapes(data)
+    land = read_land_shapes(data)
+    if set(land) != set(shapes):
+        raise SourceDataError("land_10m and countries.geojson hold different countries")
     country_index = AreaIndex(shapes)
+    land_index = AreaIndex(land)
 
     restricted: dict[str, tuple[RestrictedArea, BaseGeometry]] = {}
     for area, clip in read_restricted(sources):
@@ -220,13 +176,17 @@ def build(sources: Path = SOURCES, data: Path = DATA) -> Geodata:
 
     closed = {frozenset(c.countries) for c in closed_list}
     crossings = {
-        row["id"]: _crossing(row, countries, shapes, closed, restricted)
+        row["id"]: build_crossing(row, countries, land, closed, restricted)
         for row in read_crossing_rows(sources)
     }
     ports = {p.id: p for p in read_ports(sources)}
     ferries = {f.id: f for f in read_ferries(sources)}
     cities = {c.id: c for c in read_cities(sources)}
     nodes = _nodes(crossings, ports, cities)
+    terminals = read_terminals(sources)
+    unknown = sorted(set(terminals) - set(nodes))
+    if unknown:
+        raise SourceDataError(f"terminals.csv: unknown node ids {unknown}")
 
     edges = [e for c in read_corridors(sources) for e in corridor_edges(c, nodes, restricted_index)]
     edges += [ferry_edge(f, nodes, country_index) for f in ferries.values()]
@@ -245,15 +205,18 @@ def build(sources: Path = SOURCES, data: Path = DATA) -> Geodata:
     return Geodata(
         countries=countries,
         country_shapes=shapes,
+        land_shapes=land,
         closed_borders=tuple(closed_list),
         crossings=crossings,
         ports=ports,
         ferries=ferries,
         cities=cities,
+        terminals=terminals,
         restricted={k: a for k, (a, _) in restricted.items()},
         restricted_shapes={k: s for k, (_, s) in restricted.items()},
         network=network,
         country_index=country_index,
+        land_index=land_index,
         restricted_index=restricted_index,
     )
 

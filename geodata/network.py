@@ -11,7 +11,16 @@ from shapely.geometry import LineString
 from geodata._errors import SourceDataError
 from geodata.jurisdiction import AreaIndex
 from geodata.projection import geodesic_km
-from geodata.schema import SPEED_KMH, WINDING, Corridor, FerryLine, Mode, Node, RoadClass
+from geodata.schema import (
+    SPEED_KMH,
+    WINDING,
+    Corridor,
+    FerryLine,
+    Mode,
+    Node,
+    RoadClass,
+    Vehicle,
+)
 from geodata.sealanes import sea_lane
 
 
@@ -32,6 +41,7 @@ class Edge:
     restricted: str | None  # id of the restricted area the edge enters, if any
     minutes_max: float | None = None  # ferries: the longest typical crossing
     water_km: float = 0.0  # a bridge over open water: how far from land the edge may be
+    closed_to: frozenset[Vehicle] = frozenset()  # vehicles not allowed (see geodata.vehicles)
 
     def oriented(self, start: str) -> LineString:
         """The geometry walked from node ``start``."""
@@ -95,6 +105,7 @@ def corridor_edges(
                         corridor=corridor.id,
                         restricted=zone[0] if zone else None,
                         water_km=corridor.water_km,
+                        closed_to=frozenset(corridor.closed_to),
                     )
                 )
                 start, coords = point, [(node.lon, node.lat)]

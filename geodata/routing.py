@@ -1,8 +1,11 @@
 """Best lawful routes, and diverse alternatives, over the corridor network.
 
-A route is the fastest chain of legs for a loaded truck (border dwell included), through the
-``via`` places in order, that never uses a closed or non-plannable crossing, an avoided country or
-crossing, a mode that is not allowed, or an edge entering an area without a cooperating authority.
+A route is the fastest chain of legs for the request's vehicle (a loaded truck by default; border
+dwell included), through the ``via`` places in order, that never uses a closed or non-plannable
+crossing, an avoided country or crossing, a mode that is not allowed, a crossing or road the
+vehicle may not use (see :mod:`geodata.vehicles`), or an edge entering an area without a
+cooperating authority. Road and rail meet only at ports and rail terminals (see
+:mod:`geodata.graph`).
 Alternatives come from the penalty method: the edges of each route found are made dearer and the
 search runs again; a new route is kept only when it differs enough and is not absurdly longer.
 """
@@ -10,22 +13,30 @@ search runs again; a new route is kept only when it differs enough and is not ab
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import networkx as nx
 from pydantic import BaseModel, ConfigDict, Field
 from shapely.geometry import LineString, mapping
 
 from geodata._errors import NoRouteError
+from geodata.graph import (
+    ROAD,
+    TRANSFER,
+    TRANSFER_MINUTES,
+    Step,
+    in_graph,
+    request_graph,
+    shortest,
+)
 from geodata.layers import Geodata
 from geodata.network import Edge
-from geodata.places import Coordinates, Place, Snapped, node_place, resolve, split_edge
-from geodata.schema import CrossingStatus, Mode
+from geodata.places import Coordinates, Place, node_place, resolve
+from geodata.schema import Mode, Vehicle
 
 PENALTY = 1.6  # weight multiplier on the edges of routes already found
 MAX_STRETCH = 1.6  # an alternative may take at most this many times the best route's time
 MAX_OVERLAP = 0.8  # share of km an alternative may have in common with a route already kept
-USABLE_FERRY_STATUS = {"operating", "unverified"}
 
 
 class RouteRequest(BaseModel):
@@ -39,6 +50,11 @@ class RouteRequest(BaseModel):
     avoid_crossings: tuple[str, ...] = Field(default=(), description="Crossing ids never used")
     modes: tuple[Mode, ...] = Field(default=(Mode.road, Mode.ferry), description="Allowed modes")
     alternatives: int = Field(default=1, ge=1, le=10, description="How many routes at most")
+    vehicle: Vehicle = Field(
+        default=Vehicle.truck,
+        strict=False,
+        description="Road vehicle: truck, van, car or bus (decides crossings and roads)",
+    )
 
 
 class Leg(BaseModel):
@@ -53,17 +69,23 @@ class Leg(BaseModel):
     km: float = Field(description="Length, km")
     minutes: float = Field(description="Typical travel time, minutes")
     minutes_max: float | None = Field(default=None, description="Longest typical time (ferries)")
+    transfer_minutes: float = Field(
+        default=0.0, description="Time moving the load between road and rail before this leg"
+    )
     coordinates: list[tuple[float, float]] = Field(description="Geometry as [lon, lat] pairs")
 
 
 class Route(BaseModel):
-    """A route as ``cdplan route --json`` prints it (SPEC §5), plus its legs."""
+    """A route as ``cdplan route --json`` prints it, plus its legs."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
     origin: Place
     destination: Place
     countries: list[str] = Field(description="ISO3 codes in the order entered")
     crossings: list[Place] = Field(description="Border crossings used, in order")
+    transfers: list[Place] = Field(
+        default_factory=list, description="Ports or terminals where the load changes mode"
+    )
     length_km: float = Field(description="Total length, km")
     hours: float = Field(description="Travel time including typical border dwell, hours")
     geometry: dict[str, object] = Field(description="GeoJSON LineString, EPSG:4326")
@@ -71,90 +93,10 @@ class Route(BaseModel):
     legs: list[Leg] = Field(description="Legs in order")
 
 
-def _node_allowed(
-    geo: Geodata, node_id: str, req: RouteRequest, ends: frozenset[str] = frozenset()
-) -> bool:
-    node = geo.network.nodes[node_id]
-    # A route that starts or ends at a crossing enters only the crossing's first country.
-    countries = node.countries[:1] if node_id in ends else node.countries
-    if set(countries) & set(req.avoid_countries):
-        return False
-    crossing = geo.crossings.get(node_id)
-    if crossing is None:
-        return True
-    return (
-        crossing.status is CrossingStatus.open
-        and node_id not in req.avoid_crossings
-        and bool(set(crossing.modes) & set(req.modes))
-    )
-
-
-def _edge_allowed(geo: Geodata, edge: Edge, req: RouteRequest) -> bool:
-    if edge.restricted is not None or edge.mode not in req.modes:
-        return False
-    if edge.country is not None and edge.country in req.avoid_countries:
-        return False
-    return edge.mode is not Mode.ferry or geo.ferries[edge.id].status in USABLE_FERRY_STATUS
-
-
-def _graph(
-    geo: Geodata, req: RouteRequest, ends: Iterable[Snapped], *, lawful: bool = True
-) -> nx.MultiGraph:
-    """The network as this request may use it, with snapped places spliced in.
-
-    With ``lawful=False`` (a known itinerary, which goes where it goes) only the modes filter:
-    restricted edges and closed or non-plannable crossings stay, for the planner to judge.
-    """
-    graph = nx.MultiGraph()
-    ends_list = list(ends)
-    # The first two are the origin and the destination (see best_routes).
-    endpoints = frozenset(s.key for s in ends_list[:2])
-    allowed = {n for n in geo.network.nodes if not lawful or _node_allowed(geo, n, req, endpoints)}
-    graph.add_nodes_from(allowed)
-    edges: list[Edge] = [
-        e
-        for e in geo.network.edges.values()
-        if e.u in allowed
-        and e.v in allowed
-        and (_edge_allowed(geo, e, req) if lawful else e.mode in req.modes)
-    ]
-    for snapped in ends_list:
-        if snapped.edge is not None:
-            edges += [p for p in split_edge(snapped) if p.v in allowed]
-    for e in edges:
-        dwell = sum(
-            geo.crossings[n].truck_dwell_minutes / 2 for n in (e.u, e.v) if n in geo.crossings
-        )
-        graph.add_edge(e.u, e.v, key=e.id, edge=e, weight=e.minutes + dwell)
-    return graph
-
-
-def _shortest(graph: nx.MultiGraph, stops: Sequence[str]) -> list[tuple[str, str, str]]:
-    """(from, to, edge key) triples through ``stops`` in order, by the ``weight`` attribute."""
-    steps: list[tuple[str, str, str]] = []
-    for a, b in itertools.pairwise(stops):
-        if a == b:
-            continue
-        path = nx.dijkstra_path(graph, a, b, weight=_min_weight)
-        for u, v in itertools.pairwise(path):
-            key = _cheapest_key(graph, u, v)
-            steps.append((u, v, key))
-    return steps
-
-
-def _cheapest_key(graph: nx.MultiGraph, u: str, v: str) -> str:
-    options: dict[str, dict[str, float]] = graph[u][v]
-    return min(options, key=lambda k: options[k]["weight"])
-
-
-def _min_weight(u: str, v: str, data: dict[str, dict[str, float]]) -> float:
-    return min(attrs["weight"] for attrs in data.values())
-
-
 def _route(
     geo: Geodata,
     graph: nx.MultiGraph,
-    steps: list[tuple[str, str, str]],
+    steps: list[Step],
     origin: Place,
     destination: Place,
 ) -> Route:
@@ -163,9 +105,17 @@ def _route(
     countries: list[str] = []
     nodes = [origin.id]
     crossings: list[Place] = []
+    transfers: list[Place] = []
     minutes = 0.0
-    for u, v, key in steps:
-        edge: Edge = graph[u][v][key]["edge"]
+    waiting = 0.0  # transfer time not yet given to a leg
+    for gu, gv, key in steps:
+        u, v = gu[0], gv[0]
+        if key.startswith(TRANSFER):
+            transfers.append(node_place(geo, u))
+            waiting += TRANSFER_MINUTES
+            minutes += TRANSFER_MINUTES
+            continue
+        edge: Edge = graph[gu][gv][key]["edge"]
         line = edge.oriented(u)
         pts = [(round(x, 5), round(y, 5)) for x, y in line.coords]
         coords += pts if not coords else pts[1:]
@@ -179,9 +129,11 @@ def _route(
                 km=edge.km,
                 minutes=edge.minutes,
                 minutes_max=edge.minutes_max,
+                transfer_minutes=waiting,
                 coordinates=pts,
             )
         )
+        waiting = 0.0
         minutes += edge.minutes
         if edge.country is not None and (not countries or countries[-1] != edge.country):
             countries.append(edge.country)
@@ -200,6 +152,7 @@ def _route(
         destination=destination,
         countries=countries,
         crossings=crossings,
+        transfers=transfers,
         length_km=round(sum(leg.km for leg in legs), 1),
         hours=round(minutes / 60.0, 2),
         geometry=dict(mapping(LineString(coords)))
@@ -210,12 +163,14 @@ def _route(
     )
 
 
-def _overlap(
-    a: list[tuple[str, str, str]], b: list[tuple[str, str, str]], km: dict[str, float]
-) -> float:
+def _overlap(a: list[Step], b: list[Step], km: dict[str, float]) -> float:
     keys_a, keys_b = {k for _, _, k in a}, {k for _, _, k in b}
     total = min(sum(km[k] for k in keys_a), sum(km[k] for k in keys_b)) or 1.0
     return sum(km[k] for k in keys_a & keys_b) / total
+
+
+def _land_modes(modes: Sequence[Mode]) -> tuple[Mode, ...]:
+    return tuple(m for m in modes if m is not Mode.ferry) or (Mode.road,)
 
 
 def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
@@ -223,49 +178,59 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
 
     Raises :class:`NoRouteError` (naming what blocks it) when no lawful route exists.
     """
-    modes = tuple(m for m in req.modes if m is not Mode.ferry) or (Mode.road,)
+    modes = _land_modes(req.modes)
     origin = resolve(geo, req.origin, field="origin", modes=modes)
     destination = resolve(geo, req.destination, field="destination", modes=modes)
     via = [resolve(geo, p, field=f"via[{i}]", modes=modes) for i, p in enumerate(req.via)]
-    for snapped, field in [(origin, "origin"), (destination, "destination")] + [
-        (v, f"via[{i}]") for i, v in enumerate(via)
-    ]:
+    fields = ["origin", "destination", *[f"via[{i}]" for i in range(len(via))]]
+    for snapped, field in zip([origin, destination, *via], fields, strict=True):
         if snapped.place.country in req.avoid_countries:
             raise NoRouteError(
                 f"{field} lies in {snapped.place.country}, which is to be avoided",
                 field=field,
                 hint="remove it from avoid.countries",
             )
-    graph = _graph(geo, req, [origin, destination, *via])
+    graph = request_graph(geo, req, [origin, destination, *via])
     stops = [origin.key, *(v.key for v in via), destination.key]
     for stop, field in zip(
         stops, ["origin", *[f"via[{i}]" for i in range(len(via))], "destination"], strict=True
     ):
-        if stop not in graph:
+        if not in_graph(graph, stop):
             raise NoRouteError(
-                f"{field} cannot be used under these constraints (closed, avoided or "
-                "not plannable)",
+                f"{field} cannot be used under these constraints (closed, avoided, not "
+                f"plannable or closed to a {req.vehicle.value})",
                 field=field,
             )
     try:
-        best = _shortest(graph, stops)
+        best = shortest(graph, stops)
     except nx.NetworkXNoPath as exc:
         raise NoRouteError(
-            "no lawful route joins these places with the allowed modes and avoidances",
+            "no lawful route joins these places with the allowed modes, vehicle and avoidances",
             field="route",
             hint="allow more modes, avoid fewer countries or crossings",
         ) from exc
-    km = {k: d["edge"].km for _, _, k, d in graph.edges(keys=True, data=True)}
-    weight = {k: d["weight"] for _, _, k, d in graph.edges(keys=True, data=True)}
-    best_time = sum(weight[k] for _, _, k in best)
-    kept, last = [best], best
-    for _ in range(req.alternatives * 4):
-        if len(kept) >= req.alternatives:
+    kept = [best]
+    if req.alternatives > 1:
+        _add_alternatives(graph, stops, kept, req.alternatives)
+    return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]
+
+
+def _add_alternatives(
+    graph: nx.MultiGraph, stops: list[str], kept: list[list[Step]], n: int
+) -> None:
+    """Append up to ``n - 1`` diverse alternatives to ``kept`` (the penalty method)."""
+    edges = list(graph.edges(keys=True, data=True))
+    km = {k: (d["edge"].km if d["edge"] else 0.0) for _, _, k, d in edges}
+    weight = {k: d["weight"] for _, _, k, d in edges}
+    best_time = sum(weight[k] for _, _, k in kept[0])
+    last = kept[0]
+    for _ in range(n * 4):
+        if len(kept) >= n:
             break
         for u, v, k in last:
             graph[u][v][k]["weight"] *= PENALTY
         try:
-            candidate = _shortest(graph, stops)
+            candidate = shortest(graph, stops)
         except nx.NetworkXNoPath:
             break
         last = candidate
@@ -273,36 +238,47 @@ def best_routes(geo: Geodata, req: RouteRequest) -> list[Route]:
             break
         if all(_overlap(candidate, other, km) <= MAX_OVERLAP for other in kept):
             kept.append(candidate)
-    for _, _, k, d in graph.edges(keys=True, data=True):
+    for _, _, k, d in edges:
         d["weight"] = weight[k]
-    return [_route(geo, graph, steps, origin.place, destination.place) for steps in kept]
 
 
-def itinerary(geo: Geodata, places: Sequence[str | Coordinates], modes: Sequence[Mode]) -> Route:
+def itinerary(
+    geo: Geodata,
+    places: Sequence[str | Coordinates],
+    modes: Sequence[Mode],
+    *,
+    vehicle: Vehicle = Vehicle.truck,
+) -> Route:
     """A known itinerary through ``places`` in order, over the whole network.
 
-    Unlike :func:`best_routes` it does not avoid restricted areas or closed crossings: the
-    shipment goes where it goes, and the caller judges whether that is lawful.
+    Unlike :func:`best_routes` it does not avoid restricted areas, closed crossings or the roads
+    and crossings the vehicle may not use: the shipment goes where it goes, and the caller judges
+    whether that is lawful. Two consecutive ports joined by a ferry line are sailed.
     """
     req = RouteRequest(
-        origin=places[0], destination=places[-1], via=tuple(places[1:-1]), modes=tuple(modes)
+        origin=places[0],
+        destination=places[-1],
+        via=tuple(places[1:-1]),
+        modes=tuple(modes),
+        vehicle=vehicle,
     )
-    land = tuple(m for m in req.modes if m is not Mode.ferry) or (Mode.road,)
+    land = _land_modes(req.modes)
     snapped = [
         resolve(geo, p, field=f"waypoints[{i}]", modes=land, allow_restricted=True)
         for i, p in enumerate(places)
     ]
-    graph = _graph(geo, req, snapped, lawful=False)
-    steps: list[tuple[str, str, str]] = []
+    graph = request_graph(geo, req, snapped, lawful=False)
+    steps: list[Step] = []
     try:
         for a, b in itertools.pairwise([s.key for s in snapped]):
             # Two ports joined by a ferry line: the itinerary sails, whatever is faster by road.
+            ends = ((a, ROAD), (b, ROAD))
             ferry = [
                 k
-                for k, d in graph.get_edge_data(a, b, default={}).items()
-                if d["edge"].mode is Mode.ferry
+                for k, d in graph.get_edge_data(*ends, default={}).items()
+                if d["edge"] is not None and d["edge"].mode is Mode.ferry
             ]
-            steps += [(a, b, ferry[0])] if ferry else _shortest(graph, [a, b])
+            steps += [(*ends, ferry[0])] if ferry else shortest(graph, [a, b])
     except nx.NetworkXNoPath as exc:
         raise NoRouteError(
             "the waypoints cannot be joined with the allowed modes", field="route.waypoints"
@@ -321,3 +297,7 @@ def travel_minutes_from(
     if node_id not in graph:
         return {node_id: 0.0}
     return dict(nx.single_source_dijkstra_path_length(graph, node_id, weight=_min_weight))
+
+
+def _min_weight(u: str, v: str, data: dict[str, dict[str, float]]) -> float:
+    return min(attrs["weight"] for attrs in data.values())

@@ -9,7 +9,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code")]
 NodeId = Annotated[
@@ -38,6 +38,23 @@ class CrossingStatus(StrEnum):
     non_plannable = "non_plannable"
 
 
+class Freight(StrEnum):
+    """What a border crossing clears for goods traffic (see sources/README.md)."""
+
+    main = "main"  # trucks at any hour, with customs clearance of goods
+    limited = "limited"  # trucks only at some hours, below some weight, or for some goods
+    none = "none"  # passengers only: no customs clearance of commercial goods
+
+
+class Vehicle(StrEnum):
+    """What carries the consignment on the road; the rules per vehicle are in geodata.vehicles."""
+
+    truck = "truck"  # heavy goods vehicle, over 3.5 t
+    van = "van"  # light goods vehicle, up to 3.5 t
+    car = "car"
+    bus = "bus"
+
+
 class RoadClass(StrEnum):
     """Class of a corridor; sets the loaded-truck speed and the winding factor."""
 
@@ -59,13 +76,16 @@ SPEED_KMH: dict[RoadClass, float] = {
     RoadClass.rail: 45.0,
 }
 # Vertices every 10-30 km cut the curves between them; these factors restore the real length.
+# Calibrated on signed and route-planner distances between the region's cities (the reference
+# pairs of tests/geodata/test_distances.py): with the earlier 1.03-1.08 the network ran 2-4 %
+# short on every kind of road.
 WINDING: dict[RoadClass, float] = {
-    RoadClass.motorway: 1.03,
-    RoadClass.expressway: 1.04,
-    RoadClass.trunk: 1.06,
-    RoadClass.primary: 1.08,
-    RoadClass.mountain: 1.18,
-    RoadClass.rail: 1.05,
+    RoadClass.motorway: 1.06,
+    RoadClass.expressway: 1.07,
+    RoadClass.trunk: 1.09,
+    RoadClass.primary: 1.11,
+    RoadClass.mountain: 1.20,
+    RoadClass.rail: 1.07,
 }
 
 
@@ -121,6 +141,8 @@ class Crossing(Strict):
     )
     notes: str = Field(default="", description="Facts worth knowing, short")
     coord_source: str = Field(default="", description="Where the curated position comes from")
+    freight: Freight = Field(description="Goods traffic cleared: main, limited or none")
+    freight_source: str = Field(default="", description="Where the freight class comes from")
 
 
 class Port(Strict):
@@ -151,15 +173,34 @@ class FerryLine(Strict):
     source: str = ""
 
 
+NodeKind = Literal[
+    "capital",
+    "city",
+    "town",
+    "junction",
+    "truck_park",
+    "service_area",
+    "crossing",
+    "port",
+]
+PlaceKind = Literal["capital", "city", "town", "junction", "truck_park", "service_area"]
+
+
 class City(Strict):
-    """A city, town or corridor junction."""
+    """A named place of the network that is not a crossing or a port: a city, a town, a
+    junction, a truck park or a motorway service area."""
 
     id: NodeId
     name: str
     country: Iso3
     lat: Lat
     lon: Lon
-    kind: Literal["capital", "city", "town", "junction"]
+    kind: PlaceKind
+    aliases: str = Field(
+        default="", description="Other spellings and exonyms, separated by ';' (for search)"
+    )
+    name_local: str = Field(default="", description="Name in the local script, if not Latin")
+    source: str = Field(default="", description="Where the position comes from")
 
 
 class RestrictedArea(Strict):
@@ -185,7 +226,7 @@ class Node(Strict):
 
     id: NodeId
     name: str
-    kind: Literal["capital", "city", "town", "junction", "crossing", "port"]
+    kind: NodeKind
     countries: tuple[Iso3, ...] = Field(description="One country, or two for a crossing")
     lat: Lat
     lon: Lon
@@ -205,4 +246,14 @@ class Corridor(Strict):
     road_class: RoadClass
     winding: float | None = Field(default=None, ge=1.0, le=1.6)
     water_km: float = Field(default=0.0, ge=0, le=20, description="Bridge over open water, km")
+    closed_to: list[Vehicle] = Field(
+        default_factory=list, description="Vehicles not allowed on this stretch"
+    )
+    closed_reason: str = Field(default="", description="Why, with its public source")
     points: list[NodeId | tuple[float, float]] = Field(min_length=2)
+
+    @model_validator(mode="after")
+    def _closed_needs_reason(self) -> Corridor:
+        if self.closed_to and not self.closed_reason.strip():
+            raise ValueError("closed_to needs a closed_reason (why, with its public source)")
+        return self

@@ -7,6 +7,7 @@ A malformed row raises :class:`SourceDataError` naming the file, the row and the
 from __future__ import annotations
 
 import csv
+import gzip
 import json
 from pathlib import Path
 from typing import Any, TypeVar
@@ -70,6 +71,12 @@ def read_country_shapes(data: Path = DATA) -> dict[str, BaseGeometry]:
     return {f["properties"]["iso3"]: shape(f["geometry"]) for f in doc["features"]}
 
 
+def read_land_shapes(data: Path = DATA) -> dict[str, BaseGeometry]:
+    """The full-resolution land layer (``scripts/build_land.py``), for jurisdiction decisions."""
+    doc = json.loads(gzip.decompress((data / "land_10m.geojson.gz").read_bytes()))
+    return {f["properties"]["iso3"]: shape(f["geometry"]) for f in doc["features"]}
+
+
 def read_crossing_rows(sources: Path = SOURCES) -> list[dict[str, str]]:
     """Curated crossing rows (snapping happens in layers)."""
     return _csv_rows(sources / "crossings.csv")
@@ -91,6 +98,19 @@ def read_cities(sources: Path = SOURCES) -> list[City]:
         rows = _csv_rows(path)
         cities += [_model(City, r, f"cities/{path.name} row {i + 2}") for i, r in enumerate(rows)]
     return cities
+
+
+def read_terminals(sources: Path = SOURCES) -> dict[str, str]:
+    """Rail freight terminals: node id -> terminal name (``terminals.csv``)."""
+    path = sources / "terminals.csv"
+    if not path.exists():
+        return {}
+    out: dict[str, str] = {}
+    for i, row in enumerate(_csv_rows(path)):
+        if not row.get("id") or not row.get("terminal") or not row.get("source"):
+            raise SourceDataError(f"terminals.csv row {i + 2}: id, terminal and source are needed")
+        out[row["id"]] = row["terminal"]
+    return out
 
 
 def read_corridors(sources: Path = SOURCES, files: list[Path] | None = None) -> list[Corridor]:

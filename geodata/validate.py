@@ -20,10 +20,21 @@ from geodata.projection import distance_km, geodesic_km, point_to_geom_km
 from geodata.schema import CrossingStatus, Mode
 
 BORDER_TOLERANCE_KM = 1.0  # an open crossing lies at most this far from its shared border
-OUTSIDE_TOLERANCE_KM = 0.6  # simplified borders and coastlines are ~0.5 km off
-NEAR_END_KM = 3.0  # an edge may cross the simplified line this close to its crossing or port
+# Natural Earth's 1:10m coastline is generalised: at the region's waterfronts (Constanta, Kavala,
+# Tekirdag, Batumi) it runs 0.1-0.5 km off the real shore, so a node or a coastal road traced on
+# the real shore may seem this far out at sea.
+SEA_TOLERANCE_KM = 0.3
+# A port node sits on its quay, out in the basin from the generalised coastline; its access road
+# may run at sea this close to it.
+PORT_APPROACH_KM = 3.0
+# Crossing nodes are snapped onto the border line, which is drawn to ~0.1-0.5 km; the last stretch
+# of road to the post may run on either side of that line this close to the crossing.
+CROSSING_APPROACH_KM = 1.0
+# Anywhere else a neighbour's land is never entered: the margin only absorbs the rounding of
+# traced vertices (4 decimals, ~10 m) and of the land layer (1e-5 degrees).
+FOREIGN_TOLERANCE_KM = 0.02
 MAX_STRAIGHT_KM = 40.0
-SAMPLE_DEG = 0.02  # ~2 km between sampled points along an edge
+SAMPLE_DEG = 0.005  # ~0.5 km between sampled points along an edge
 
 
 @dataclass(frozen=True)
@@ -54,15 +65,14 @@ def nodes_in_country(geo: Geodata) -> list[Problem]:
     for node in geo.network.nodes.values():
         if node.kind == "crossing":
             continue
-        shape = geo.country_shapes.get(node.country)
+        shape = geo.land_shapes.get(node.country)
         if shape is None:
             out.append(
                 Problem("node-unknown-country", node.id, f"country {node.country} has no shape")
             )
             continue
         km = point_to_geom_km(Point(node.lon, node.lat), shape)
-        # Ports sit on the shore, where the simplified coastline may be a little inland.
-        tolerance = 3.0 if node.kind == "port" else OUTSIDE_TOLERANCE_KM
+        tolerance = PORT_APPROACH_KM if node.kind == "port" else SEA_TOLERANCE_KM
         if km > tolerance:
             out.append(
                 Problem("node-outside-country", node.id, f"{km:.2f} km outside {node.country}")
@@ -70,45 +80,57 @@ def nodes_in_country(geo: Geodata) -> list[Problem]:
     return out
 
 
-def _shore_or_border_ends(geo: Geodata, edge: Edge) -> list[Point]:
-    """Ends of an edge where it may legitimately touch a border or the shore."""
-    return [
-        Point(geo.node(n).lon, geo.node(n).lat)
-        for n in (edge.u, edge.v)
-        if n in geo.crossings or n in geo.ports
-    ]
+def _ends(geo: Geodata, edge: Edge, kinds: dict[str, object]) -> list[Point]:
+    return [Point(geo.node(n).lon, geo.node(n).lat) for n in (edge.u, edge.v) if n in kinds]
+
+
+def _excursion(geo: Geodata, edge: Edge, x: float, y: float) -> tuple[float, str] | None:
+    """How far a point of ``edge`` outside its country is out of bounds (km, and where), or
+    None when it is allowed there."""
+    pt = Point(x, y)
+    crossings = _ends(geo, edge, geo.crossings)  # type: ignore[arg-type]
+    if any(distance_km(y, x, e.y, e.x) <= CROSSING_APPROACH_KM for e in crossings):
+        return None
+    km = point_to_geom_km(pt, geo.land_shapes[edge.country or ""])
+    other = geo.land_country_at(y, x)
+    if other is not None:
+        return (km, other) if km > FOREIGN_TOLERANCE_KM else None
+    ports = _ends(geo, edge, geo.ports)  # type: ignore[arg-type]
+    if any(distance_km(y, x, e.y, e.x) <= PORT_APPROACH_KM for e in ports):
+        return None
+    if km <= max(SEA_TOLERANCE_KM, edge.water_km):
+        return None  # on the generalised shore, or on a bridge over open water
+    return km, "sea"
 
 
 def edges_in_country(geo: Geodata, edges: Iterable[Edge]) -> list[Problem]:
-    """A road or rail edge stays in its country; it may only touch the border at a crossing."""
+    """A road or rail edge stays in its country, judged on the full-resolution land layer.
+
+    It may enter a neighbour's land only on the approach to an open crossing at one of its ends
+    (:data:`CROSSING_APPROACH_KM`), and go out to sea only by :data:`SEA_TOLERANCE_KM`, near a
+    port at one of its ends, or on a bridge over open water (the corridor's ``water_km``).
+    """
     out = []
     for edge in edges:
         if edge.country is None:
             continue
-        shape = geo.country_shapes[edge.country]
+        shape = geo.land_shapes[edge.country]
         if shape.contains(edge.geometry):
             continue
-        ends = _shore_or_border_ends(geo, edge)
-        worst, where = 0.0, None
-        for x, y in shapely.segmentize(edge.geometry, SAMPLE_DEG).coords:
-            pt = Point(x, y)
-            if shape.intersects(pt):
-                continue
-            if any(distance_km(y, x, e.y, e.x) <= NEAR_END_KM for e in ends):
-                continue
-            km = point_to_geom_km(pt, shape)
-            if km <= edge.water_km and geo.country_at(y, x) is None:
-                continue  # on a bridge over open water
-            if km > worst:
-                worst, where = km, (round(y, 4), round(x, 4))
-        if worst > OUTSIDE_TOLERANCE_KM:
-            other = geo.country_at(where[0], where[1]) if where else None
+        coords = shapely.get_coordinates(shapely.segmentize(edge.geometry, SAMPLE_DEG))
+        outside = ~shapely.intersects(shape, shapely.points(coords))
+        worst: tuple[float, str, tuple[float, float]] | None = None
+        for x, y in coords[outside]:
+            found = _excursion(geo, edge, float(x), float(y))
+            if found is not None and (worst is None or found[0] > worst[0]):
+                worst = (found[0], found[1], (round(float(y), 4), round(float(x), 4)))
+        if worst is not None:
             out.append(
                 Problem(
                     "edge-leaves-country",
                     edge.id,
-                    f"{worst:.1f} km outside {edge.country} at lat,lon {where} "
-                    f"(in {other or 'sea'})",
+                    f"{worst[0]:.2f} km outside {edge.country} at lat,lon {worst[2]} "
+                    f"(in {worst[1]})",
                 )
             )
     return out
@@ -220,6 +242,26 @@ def capitals_connected(geo: Geodata) -> list[Problem]:
     ]
 
 
+def terminals_connected(geo: Geodata) -> list[Problem]:
+    """A rail terminal is a node that both a road and a railway reach (else nothing transfers)."""
+    out = []
+    for node_id in geo.terminals:
+        modes = {e.mode for e in geo.network.edges_of(node_id)}
+        if not {Mode.road, Mode.rail} <= modes:
+            out.append(Problem("terminal-one-mode", node_id, f"reached only by {sorted(modes)}"))
+    return out
+
+
+def long_stretches(geo: Geodata, corridors: Iterable[str], max_km: float) -> list[Problem]:
+    """Road edges of the given corridors longer than ``max_km`` between two named places."""
+    wanted = set(corridors)
+    return [
+        Problem("long-stretch", e.id, f"{e.km:.0f} km between {e.u} and {e.v}")
+        for e in geo.network.edges.values()
+        if e.corridor in wanted and e.mode is Mode.road and e.km > max_km
+    ]
+
+
 ALL_CHECKS: list[Callable[[Geodata], list[Problem]]] = [
     crossings_on_border,
     nodes_in_country,
@@ -229,6 +271,7 @@ ALL_CHECKS: list[Callable[[Geodata], list[Problem]]] = [
     crossings_connected,
     ports_connected,
     capitals_connected,
+    terminals_connected,
 ]
 
 

@@ -1,9 +1,12 @@
 """Check corridor files while authoring them, and print network distances.
 
     python -m geodata.tools.check_corridors [FILE.yaml ...] [--pair A B ...] [--all]
+        [--spacing KM]
 
 Without files, checks every corridor file. Problems in the named files are listed first; with
-``--all`` every problem of the whole dataset is listed.
+``--all`` every problem of the whole dataset is listed; with ``--spacing`` the road edges of the
+named files longer than KM between two named places (to know where a town, a junction or a
+truck park is missing).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from geodata.validate import (
     Problem,
     crossing_modes,
     edges_in_country,
+    long_stretches,
     straight_pieces,
 )
 
@@ -56,6 +60,7 @@ def _interim_sources(tmp: Path) -> Path:
                 "lat",
                 "lon",
                 "modes",
+                "freight",
                 "status",
                 "hours",
                 "truck_dwell_minutes",
@@ -76,6 +81,7 @@ def _interim_sources(tmp: Path) -> Path:
                         "lat": r["lat"],
                         "lon": r["lon"],
                         "modes": r["mode"].replace("/", ";"),
+                        "freight": "main",
                         "status": _INTERIM_STATUS.get(r["id"], "open"),
                         "hours": "24h",
                         "truck_dwell_minutes": "60",
@@ -107,6 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--pair", nargs=2, action="append", default=[], metavar=("A", "B"))
     parser.add_argument("--all", action="store_true", help="list every problem of the dataset")
+    parser.add_argument("--spacing", type=float, default=None, metavar="KM")
     args = parser.parse_args(argv)
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -142,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
 
     own = [e for e in edges if e.id in mine]
     problems += edges_in_country(geo, own) + straight_pieces(own) + crossing_modes(geo, own)
+    if args.spacing is not None:
+        problems += long_stretches(geo, {e.corridor for e in own}, args.spacing)
     if args.all:
         problems += [p for check in ALL_CHECKS[:2] + ALL_CHECKS[5:] for p in check(geo)]
     for p in problems:

