@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from cli.places import places_app
 from cli.service import audit_app, serve, users_app
 from cli.summary import print_summary
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
@@ -22,6 +23,7 @@ from planner.engine import plan
 from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import PlanStatus
+from planner.resolve.places import place_errors
 from planner.scenario import Scenario
 
 app = typer.Typer(
@@ -31,6 +33,7 @@ geodata_app = typer.Typer(no_args_is_help=True, help="The region's geodata.")
 app.add_typer(geodata_app, name="geodata")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
+app.add_typer(places_app, name="places")
 app.command("serve")(serve)
 
 err = Console(stderr=True)
@@ -132,8 +135,13 @@ def _scenario(path: Path) -> Scenario:
 def check_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
 ) -> None:
-    """Validate a scenario only; exit 2 with the errors on bad input."""
+    """Validate a scenario and resolve its places; exit 2 with every error on bad input."""
     sc = _scenario(scenario)
+    errors = place_errors(sc, load())
+    for e in errors:
+        err.print(f"[red]error:[/red] {e['loc']}: {e['msg']} (fix: {e['fix']})")
+    if errors:
+        raise typer.Exit(code=2)
     out.print(f"ok: {sc.operation.id}, {len(sc.teams)} teams, {len(sc.agencies)} agencies")
 
 

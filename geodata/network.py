@@ -42,6 +42,12 @@ class Edge:
     minutes_max: float | None = None  # ferries: the longest typical crossing
     water_km: float = 0.0  # a bridge over open water: how far from land the edge may be
     closed_to: frozenset[Vehicle] = frozenset()  # vehicles not allowed (see geodata.vehicles)
+    base: str | None = None  # a piece of an edge split at a snapped place: the whole edge's id
+
+    @property
+    def base_id(self) -> str:
+        """The id of the network edge this edge is (or is a piece of)."""
+        return self.base or self.id
 
     def oriented(self, start: str) -> LineString:
         """The geometry walked from node ``start``."""

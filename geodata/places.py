@@ -243,6 +243,7 @@ def split_edge(snapped: Snapped) -> tuple[Edge, Edge]:
         parts.append(
             Edge(
                 id=f"{edge.id}{snapped.key}{suffix}",
+                base=edge.base_id,
                 u=snapped.key,
                 v=end,
                 mode=edge.mode,
@@ -253,6 +254,8 @@ def split_edge(snapped: Snapped) -> tuple[Edge, Edge]:
                 geometry=LineString(coords),
                 corridor=edge.corridor,
                 restricted=edge.restricted,
+                water_km=edge.water_km,
+                closed_to=edge.closed_to,
             )
         )
     return parts[0], parts[1]

@@ -61,7 +61,13 @@ class Leg(BaseModel):
     """One edge of a route, walked in the route's direction."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
-    edge: str = Field(description="Edge id in the network")
+    edge: str = Field(description="Edge id in the network (a piece of one: see base_edge)")
+    base_edge: str = Field(
+        default="", description="The network edge this leg runs on (its id before any split)"
+    )
+    waypoint_leg: int | None = Field(
+        default=None, description="A known itinerary: which pair of waypoints the leg joins, 0..n-2"
+    )
     from_node: str = Field(description="Node id (or snapped place id) where the leg starts")
     to_node: str = Field(description="Node id (or snapped place id) where the leg ends")
     mode: Mode
@@ -99,6 +105,7 @@ def _route(
     steps: list[Step],
     origin: Place,
     destination: Place,
+    tags: Sequence[int] | None = None,
 ) -> Route:
     legs: list[Leg] = []
     coords: list[tuple[float, float]] = []
@@ -108,7 +115,7 @@ def _route(
     transfers: list[Place] = []
     minutes = 0.0
     waiting = 0.0  # transfer time not yet given to a leg
-    for gu, gv, key in steps:
+    for n, (gu, gv, key) in enumerate(steps):
         u, v = gu[0], gv[0]
         if key.startswith(TRANSFER):
             transfers.append(node_place(geo, u))
@@ -122,6 +129,7 @@ def _route(
         legs.append(
             Leg(
                 edge=edge.id,
+                base_edge=edge.base_id,
                 from_node=u,
                 to_node=v,
                 mode=edge.mode,
@@ -131,6 +139,7 @@ def _route(
                 minutes_max=edge.minutes_max,
                 transfer_minutes=waiting,
                 coordinates=pts,
+                waypoint_leg=None if tags is None else tags[n],
             )
         )
         waiting = 0.0
@@ -248,12 +257,17 @@ def itinerary(
     modes: Sequence[Mode],
     *,
     vehicle: Vehicle = Vehicle.truck,
+    avoid_countries: Sequence[str] = (),
+    avoid_crossings: Sequence[str] = (),
 ) -> Route:
-    """A known itinerary through ``places`` in order, over the whole network.
+    """A known itinerary through ``places`` in order: the order is never changed.
 
-    Unlike :func:`best_routes` it does not avoid restricted areas, closed crossings or the roads
-    and crossings the vehicle may not use: the shipment goes where it goes, and the caller judges
-    whether that is lawful. Two consecutive ports joined by a ferry line are sailed.
+    Each leg between two consecutive places takes the best lawful way: it avoids
+    ``avoid_countries``, ``avoid_crossings``, restricted areas, closed crossings and what the
+    vehicle may not use, and two ports joined by a usable ferry line are sailed. Where no lawful
+    way joins two places the leg goes where it must, over the whole network, and the caller judges
+    it: every leg carries the index of its pair of places (``waypoint_leg``) so a reason can name
+    it.
     """
     req = RouteRequest(
         origin=places[0],
@@ -261,29 +275,49 @@ def itinerary(
         via=tuple(places[1:-1]),
         modes=tuple(modes),
         vehicle=vehicle,
+        avoid_countries=tuple(avoid_countries),
+        avoid_crossings=tuple(avoid_crossings),
     )
     land = _land_modes(req.modes)
     snapped = [
         resolve(geo, p, field=f"waypoints[{i}]", modes=land, allow_restricted=True)
         for i, p in enumerate(places)
     ]
-    graph = request_graph(geo, req, snapped, lawful=False)
+    lawful = request_graph(geo, req, snapped, lawful=True)
+    anyway = request_graph(geo, req, snapped, lawful=False)
     steps: list[Step] = []
+    tags: list[int] = []
+    for k, (a, b) in enumerate(itertools.pairwise([s.key for s in snapped])):
+        leg = _itinerary_leg(lawful, a, b)
+        if leg is None:
+            leg = _itinerary_leg(anyway, a, b)
+        if leg is None:
+            raise NoRouteError(
+                f"leg {k + 1} of the waypoints cannot be joined with the allowed modes",
+                field=f"route.waypoints[{k + 1}]",
+            )
+        steps += leg
+        tags += [k] * len(leg)
+    return _route(geo, anyway, steps, snapped[0].place, snapped[-1].place, tags)
+
+
+def _itinerary_leg(graph: nx.MultiGraph, a: str, b: str) -> list[Step] | None:
+    """The steps from ``a`` to ``b`` in ``graph``: the ferry line when both are ports joined by
+    one (whatever is faster by road), else the best way; None when they are not joined."""
+    ends = ((a, ROAD), (b, ROAD))
+    ferry = [
+        k
+        for k, d in graph.get_edge_data(*ends, default={}).items()
+        if d["edge"] is not None and d["edge"].mode is Mode.ferry
+    ]
+    if ferry:
+        return [(*ends, ferry[0])]
+    if not (in_graph(graph, a) and in_graph(graph, b)):
+        return None
     try:
-        for a, b in itertools.pairwise([s.key for s in snapped]):
-            # Two ports joined by a ferry line: the itinerary sails, whatever is faster by road.
-            ends = ((a, ROAD), (b, ROAD))
-            ferry = [
-                k
-                for k, d in graph.get_edge_data(*ends, default={}).items()
-                if d["edge"] is not None and d["edge"].mode is Mode.ferry
-            ]
-            steps += [(*ends, ferry[0])] if ferry else shortest(graph, [a, b])
-    except nx.NetworkXNoPath as exc:
-        raise NoRouteError(
-            "the waypoints cannot be joined with the allowed modes", field="route.waypoints"
-        ) from exc
-    return _route(geo, graph, steps, snapped[0].place, snapped[-1].place)
+        return shortest(graph, [a, b])
+    except (nx.NetworkXNoPath, nx.NodeNotFound):
+        return None
 
 
 def travel_minutes_from(

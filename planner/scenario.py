@@ -15,7 +15,9 @@ from typing import Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
+from geodata.schema import Vehicle
 from planner.fields import Ident, Iso3, Kind, Place
+from planner.movement import DriverRules, Movement
 from planner.strict import Model
 from planner.weights import Weights
 
@@ -23,8 +25,6 @@ from planner.weights import Weights
 MAX_TEAMS = 400
 MAX_AGENCIES = 100
 MAX_WAYPOINTS = 50
-MAX_STOPS = 100
-MAX_STOP_MINUTES = 7 * 24 * 60  # a week: longer is a storage, not a stop on the way
 MAX_LAND_DUTY_HOURS = 24.0  # one working day; longer watches are split by relief handovers
 MAX_SEA_DUTY_HOURS = 7 * 24.0  # an escort on board stays for the whole crossing and its waits
 
@@ -40,15 +40,6 @@ class Delivery(StrEnum):
     live = "live"
     partial = "partial"
     substituted = "substituted"
-
-
-class Vehicle(StrEnum):
-    """What carries the consignment: it decides which crossings and roads the route may use."""
-
-    truck = "truck"
-    van = "van"
-    car = "car"
-    bus = "bus"
 
 
 class Capability(StrEnum):
@@ -138,103 +129,6 @@ class Route(Model):
         ):
             raise ValueError("waypoints replace origin, destination and via: give one or the other")
         return self
-
-
-class Stop(Model):
-    """A known stop on the way (rest, loading): a static watch of ``minutes`` at ``at``."""
-
-    at: Place = Field(description="Where the consignment stops (snapped to the route)")
-    minutes: int = Field(ge=1, le=MAX_STOP_MINUTES, description="How long, minutes")
-
-
-class CrossingHours(Model):
-    """Opening hours of one crossing, in its local time, overriding the geodata's."""
-
-    crossing: str = Field(
-        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Crossing id, e.g. BGR-ROU-oryahovo"
-    )
-    open: str = Field(pattern=r"^\d{1,2}:\d{2}$", description="Opens, local time HH:MM")
-    close: str = Field(
-        pattern=r"^\d{1,2}:\d{2}$",
-        description="Closes, local time HH:MM (earlier than open: the next day)",
-    )
-
-
-class Sailing(Model):
-    """A known sailing of a ferry line; given sailings replace the line's timetable."""
-
-    line: str = Field(
-        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Ferry line id, e.g. FERRY-chornomorsk-poti"
-    )
-    depart: AwareDatetime = Field(description="Departure, ISO 8601 with offset")
-
-
-class DriverRules(StrEnum):
-    """Which driving-time law the vehicle keeps."""
-
-    eu561 = "eu561"  # Regulation (EC) 561/2006, and the AETR agreement outside the EU
-    none = "none"  # no driver hours (a car, a van driven by its owner)
-
-
-class DriverState(Model):
-    """Where the driver's clock stands at departure, when the trip did not start rested.
-
-    A new plan version after an event starts where the consignment is: the driver has already
-    driven since the last break and rest, and the law counts that. Times in minutes.
-    """
-
-    driving_since_break_minutes: float = Field(
-        default=0.0, ge=0, le=24 * 60, description="Driving since the last break, minutes"
-    )
-    driving_since_rest_minutes: float = Field(
-        default=0.0, ge=0, le=24 * 60, description="Driving since the last daily rest, minutes"
-    )
-    on_duty_since_rest_minutes: float = Field(
-        default=0.0,
-        ge=0,
-        le=48 * 60,
-        description="Time since the end of the last daily rest (driving, queues, waits), minutes",
-    )
-
-
-class Movement(Model):
-    """How the consignment moves: speed against the network, ETA uncertainty, known stops."""
-
-    speed_factor: float = Field(
-        default=1.0, gt=0.2, le=3.0, description="Scales network travel times (2.0 = twice as slow)"
-    )
-    uncertainty: float = Field(
-        default=0.15,
-        ge=0.0,
-        le=1.0,
-        description="ETA window grows by ± this share of elapsed travel time",
-    )
-    stops: list[Stop] = Field(
-        default_factory=list, max_length=MAX_STOPS, description="Known stops (rest, loading)"
-    )
-    drivers: int = Field(
-        default=1, ge=1, le=2, description="1, or 2 for double manning (breaks on the move)"
-    )
-    driver_rules: DriverRules | None = Field(
-        default=None,
-        description="eu561 (the default for a truck or a bus: EU 561/2006 and AETR) or none "
-        "(the default for a van or a car)",
-    )
-    driver_state: DriverState | None = Field(
-        default=None,
-        description="The driver's clock at departure (default: rested); a new version after an "
-        "event carries it over",
-    )
-    crossing_hours: list[CrossingHours] = Field(
-        default_factory=list,
-        max_length=MAX_STOPS,
-        description="Opening hours that override the geodata's, local time",
-    )
-    sailings: list[Sailing] = Field(
-        default_factory=list,
-        max_length=MAX_STOPS,
-        description="Known sailings; for a line listed here they replace its timetable",
-    )
 
 
 class Agency(Model):
@@ -353,7 +247,11 @@ class SolverSettings(Model):
 
 
 class Scenario(Model):
-    """A complete route scenario: everything the engine needs to plan one operation."""
+    """A route scenario: what moves, from where to where, who watches it, under which law.
+
+    Every field is documented, with an example per section, in ``docs/scenario.md`` of the
+    cdplan repository.
+    """
 
     schema_: Literal["cdplan.scenario/1"] = Field(alias="schema", description="Format version")
     operation: Operation

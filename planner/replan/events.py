@@ -43,6 +43,7 @@ from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
 from planner.fields import Place
 from planner.io import ScenarioError, parse_scenario
+from planner.movement import MAX_STOP_MINUTES, Stop
 from planner.plan import Plan
 from planner.replan.kinds import (
     CrossingClosed,
@@ -65,7 +66,7 @@ from planner.replan.progress import (
 )
 from planner.replan.stability import route_line
 from planner.replan.version import ReplanContext, Replanning, plan_version
-from planner.scenario import MAX_STOP_MINUTES, Scenario, Stop
+from planner.scenario import Scenario
 
 
 def _utc(ts: datetime) -> str:

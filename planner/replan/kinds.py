@@ -13,7 +13,8 @@ from pydantic import AwareDatetime, Field, TypeAdapter, ValidationError
 
 from planner.fields import Ident, Place
 from planner.io import ScenarioError, describe, jsonable
-from planner.scenario import MAX_STOP_MINUTES, MAX_WAYPOINTS
+from planner.movement import MAX_STOP_MINUTES
+from planner.scenario import MAX_WAYPOINTS
 from planner.strict import Model
 
 

@@ -28,11 +28,12 @@ from geodata import GeodataError, Mode
 from geodata.layers import Geodata
 from geodata.places import Coordinates, Snapped, resolve
 from planner.fields import Place
+from planner.movement import Stop
 from planner.plan import Assignment, PlacePoint, Plan, PlanSegment
 from planner.replan.stability import along
 from planner.resolve.clock.driver_rules import BREAK as BREAK_MINUTES
 from planner.resolve.clock.driver_rules import REDUCED_DAILY_REST as REDUCED_REST_MINUTES
-from planner.scenario import Stop, Team
+from planner.scenario import Team
 
 # A consignment near a closed crossing is taken this far from it (about 5 km), not on it: a
 # route cannot start at a crossing it must avoid.

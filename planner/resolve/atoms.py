@@ -191,7 +191,7 @@ def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[A
                 )
             )
             continue
-        edge = geo.network.edges.get(leg.edge.split("@")[0])
+        edge = geo.network.edges.get(leg.base_edge)
         atom = Atom(
             mode=leg.mode.value,
             country=leg.country,

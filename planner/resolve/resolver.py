@@ -25,6 +25,7 @@ from planner.constants import CAR_SPEEDUP
 from planner.model.problem import ForeignLimit, Problem
 from planner.reasons import PlanningError, Reason
 from planner.resolve.clock.context import clock_context
+from planner.resolve.places import place_errors
 from planner.resolve.routes import candidate_routes, itinerary_route, route_option
 from planner.resolve.teams import team_specs
 from planner.scenario import Scenario
@@ -58,6 +59,16 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
     """
     t0 = scenario.operation.departure.astimezone(UTC)
     planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
+    # Every place first, all at once: a mistyped city is told with its neighbours by name.
+    bad = place_errors(scenario, geo)
+    if bad:
+        raise PlanningError(
+            "invalid",
+            [
+                Reason(code="bad_place", message=f"{e['msg']} ({e['fix']})", subject=e["loc"])
+                for e in bad
+            ],
+        )
     try:
         routes = (
             [itinerary_route(scenario, geo)]

@@ -12,7 +12,7 @@ from shapely.geometry import LineString, Point
 from geodata import GeodataError, Mode, NoRouteError, RouteRequest, best_routes
 from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
-from geodata.routing import Route, itinerary
+from geodata.routing import Leg, Route, itinerary
 from planner.model.problem import RouteOption, Spot
 from planner.reasons import PlanningError, Reason
 from planner.resolve import atoms
@@ -31,45 +31,43 @@ def _modes(scenario: Scenario) -> tuple[Mode, ...]:
     return tuple(Mode(m) for m in scenario.route.modes)
 
 
-def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
-    """The fixed itinerary of ``route.waypoints``, checked against rules 8 and 9 (docs/rules.md).
+def _waypoint_name(geo: Geodata, place: str | Coordinates, k: int) -> str:
+    if isinstance(place, str):
+        node = geo.network.nodes.get(place)
+        return node.name if node is not None else place
+    return place.name or f"waypoint {k + 1}"
 
-    Raises:
-        PlanningError: status ``infeasible``, with every breach found (the first restricted area
-            entered, crossings not open or avoided, avoided and unauthorised states) and the
-            route judged, so that the plan can show it.
-    """
-    waypoints = scenario.route.waypoints or []
-    route = itinerary(geo, waypoints, _modes(scenario))
+
+def _leg_reasons(scenario: Scenario, geo: Geodata, legs: list[Leg], where: str) -> list[Reason]:
+    """What breaks the rules on one leg of an itinerary (``where`` names it)."""
     reasons: list[Reason] = []
-    for leg in route.legs:
-        edge = geo.network.edges.get(leg.edge.split("@")[0]) or next(
-            (e for e in geo.network.edges.values() if leg.edge.startswith(e.id)), None
-        )
+    for leg in legs:
+        edge = geo.network.edges.get(leg.base_edge)
         area_id = edge.restricted if edge is not None else None
         if area_id is not None:
             area = geo.restricted[area_id]
             last = geo.network.nodes.get(leg.from_node)
-            where = last.name if last is not None else leg.from_node
+            stop_at = last.name if last is not None else leg.from_node
+            wording = f"{area.wording[0].lower()}{area.wording[1:].rstrip('.')}"
             reasons.append(
                 Reason(
                     code="restricted_area",
-                    message=f"the itinerary enters {area.name}, "
-                    f"{area.wording[0].lower()}{area.wording[1:].rstrip('.')}; "
-                    f"interdict at {where}, the last point under a cooperating authority, "
-                    "or change the itinerary",
+                    message=f"{where} enters {area.name}, {wording}; interdict at {stop_at}, the "
+                    "last point under a cooperating authority, or change the itinerary",
                     subject=area_id,
                 )
             )
             break
-    for place in route.crossings:
-        crossing = geo.crossings[place.id]
+    for leg in legs:
+        crossing = geo.crossings.get(leg.to_node)
+        if crossing is None:
+            continue
         if crossing.status.value != "open":
+            status = crossing.status.value.replace("non_plannable", "not plannable")
             reasons.append(
                 Reason(
                     code=f"crossing_{crossing.status.value}",
-                    message=f"the itinerary uses {crossing.name}, which is "
-                    + crossing.status.value.replace("non_plannable", "not plannable"),
+                    message=f"{where} uses {crossing.name}, which is {status}",
                     subject=crossing.id,
                 )
             )
@@ -78,19 +76,59 @@ def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
                 Reason(
                     code="avoided_crossing",
                     subject=crossing.id,
-                    message=f"the itinerary uses {crossing.name}, which is to be avoided",
+                    message=f"{where} uses {crossing.name}, which is to be avoided",
                 )
             )
-    for c in route.countries:
+    # A ferry leg has no country of its own: it lands in its port's state.
+    entered = (
+        leg.country or (geo.network.nodes[leg.to_node].country if leg.mode is Mode.ferry else "")
+        for leg in legs
+    )
+    countries = list(dict.fromkeys(c for c in entered if c))
+    for c in countries:
         if c in scenario.route.avoid.countries:
             reasons.append(
                 Reason(
                     code="avoided_country",
                     subject=c,
-                    message=f"the itinerary enters {c}, which is to be avoided",
+                    message=f"{where} enters {c}, which is to be avoided",
                 )
             )
-    reasons += unauthorised(scenario, route.countries)
+    for r in unauthorised(scenario, countries):
+        reasons.append(r.model_copy(update={"message": f"{where}: {r.message}"}))
+    return reasons
+
+
+def itinerary_route(scenario: Scenario, geo: Geodata) -> Route:
+    """The fixed itinerary of ``route.waypoints``, checked against rules 8 and 9 (docs/rules.md).
+
+    The order of the waypoints is kept. Each leg takes the best lawful way between its two
+    waypoints when one exists (it sails between two ports joined by a line); a leg that cannot be
+    lawful is judged and named ("leg 2, Poti to Chornomorsk").
+
+    Raises:
+        PlanningError: status ``infeasible``, with every breach found per leg (the first
+            restricted area entered, crossings not open or avoided, avoided and unauthorised
+            states) and the route judged, so that the plan can show it.
+    """
+    waypoints = scenario.route.waypoints or []
+    blocked = sorted(
+        (set(geo.countries) - authorised_countries(scenario, geo))
+        | set(scenario.route.avoid.countries)
+    )
+    route = itinerary(
+        geo,
+        waypoints,
+        _modes(scenario),
+        vehicle=scenario.route.vehicle,
+        avoid_countries=blocked,
+        avoid_crossings=scenario.route.avoid.crossings,
+    )
+    reasons: list[Reason] = []
+    for k in range(len(waypoints) - 1):
+        legs = [leg for leg in route.legs if leg.waypoint_leg == k]
+        a, b = _waypoint_name(geo, waypoints[k], k), _waypoint_name(geo, waypoints[k + 1], k + 1)
+        reasons += _leg_reasons(scenario, geo, legs, f"leg {k + 1} ({a} to {b})")
     if reasons:
         raise PlanningError("infeasible", reasons, route=route)
     return route
@@ -116,6 +154,7 @@ def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
         avoid_crossings=tuple(r.avoid.crossings),
         modes=_modes(scenario),
         alternatives=r.alternatives,
+        vehicle=r.vehicle,
     )
     try:
         if scenario.movement.stops:
@@ -220,7 +259,10 @@ def route_option(
         (e.country, fo.from_): fo.max_km for e in scenario.legal for fo in e.foreign_observation
     }
     items, forced = atoms.foreign_cuts(items, limits)
-    timed = seg.split_shifts(schedule(items, clock))
+    try:
+        timed = seg.split_shifts(schedule(items, clock))
+    except PlanningError as exc:
+        raise PlanningError(exc.status, exc.reasons, route=route) from exc
     segs = seg.segments_from(seg.group(timed, frozenset(forced)), prefix=f"R{index + 1}-S")
     crossings = tuple(atoms.spot_for(geo, c.id) for c in route.crossings)
     return RouteOption(

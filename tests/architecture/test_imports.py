@@ -52,7 +52,10 @@ def _imports(path: Path, module: str, known: set[str]) -> set[str]:
                 anchor = anchor if is_pkg else anchor[:-1]
                 anchor = anchor[: len(anchor) - (node.level - 1)]
                 base = ".".join([*anchor, base] if base else anchor)
-            names = [f"{base}.{a.name}" for a in node.names] + [base]
+            # ``from pkg import mod`` imports the module; ``from pkg import name`` the package.
+            names = [
+                f"{base}.{a.name}" if f"{base}.{a.name}" in known else base for a in node.names
+            ]
         for name in names:
             # The longest known module the name refers to (``a.b.func`` -> ``a.b``).
             parts = name.split(".")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import UTC, datetime
 
 from geodata.bans import ban_from_row
@@ -32,7 +33,7 @@ def drive(a: Spot, b: Spot, minutes: float, country: str = "BGR") -> Atom:
 def chain(names: list[str], minutes: float, **kinds: str) -> list[Atom]:
     """Road atoms of ``minutes`` each between towns named in order (some with another kind)."""
     spots = [spot(n, kind=kinds.get(n, "town")) for n in names]
-    return [drive(a, b, minutes) for a, b in zip(spots, spots[1:], strict=False)]
+    return [drive(a, b, minutes) for a, b in itertools.pairwise(spots)]
 
 
 def context(**changes: object) -> ClockContext:

@@ -11,9 +11,10 @@ from geodata.clockdata import timetables, truck_bans
 from geodata.hours import OpeningHours, parse_hours
 from geodata.layers import Geodata
 from geodata.sailings import Timetable
+from geodata.schema import Vehicle
 from planner.reasons import PlanningError, Reason
 from planner.resolve.clock.driver_rules import Crew, DriverClock
-from planner.scenario import Scenario, Vehicle
+from planner.scenario import Scenario
 
 
 @dataclass(frozen=True)

@@ -76,7 +76,12 @@ def _departure(
             return min(later)
         if case == "late":
             return ready + checkin
-        raise _no_sailing(atom, "none of the given sailings leaves after the consignment arrives")
+        ready_at = ctx.at(ready).astimezone(UTC)
+        raise _no_sailing(
+            atom,
+            f"none of the given sailings leaves after the consignment is expected on the quay "
+            f"({ready_at:%Y-%m-%d %H:%M} UTC) with {checkin / 60:g} h for check-in",
+        )
     if table is None or table.no_sailing:
         raise _no_sailing(atom, "no sailing of this line is known")
     if table.irregular:
