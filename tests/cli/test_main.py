@@ -114,3 +114,35 @@ def test_check_bad_scenario_exits_2(tmp_path: Path) -> None:
     result = runner.invoke(app, ["check", str(bad)])
     assert result.exit_code == 2
     assert "operation.id" in result.output
+
+
+def test_an_invalid_scenario_exits_2_and_writes_only_the_plan(tmp_path: Path) -> None:
+    import yaml
+
+    from tests.planner.scenarios import variant
+
+    data = variant(route={"origin": "Sofia", "destination": "GRC-thessaloniki"})
+    path = tmp_path / "bad.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    out = tmp_path / "out"
+    (out).mkdir()
+    (out / "map.html").write_text("an old map")  # from an earlier run: must not stay
+    result = runner.invoke(app, ["plan", str(path), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["plan.json"]
+    doc = json.loads((out / "plan.json").read_text())
+    assert doc["status"] == "invalid" and doc["reasons"][0]["subject"] == "route.origin"
+    # cdplan check says the same before planning, with the closest ids.
+    result = runner.invoke(app, ["check", str(path)])
+    assert result.exit_code == 2 and "BGR-sofia" in result.output
+
+
+def test_places_search_finds_a_port_in_any_spelling() -> None:
+    for text in ("Constanța", "Constanta", "Constantsa"):
+        result = runner.invoke(app, ["places", "search", text, "--json", "--kind", "port"])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)[0]["id"] == "ROU-constanta"
+    result = runner.invoke(app, ["places", "search", "samsun", "--json"])
+    ids = [m["id"] for m in json.loads(result.stdout)]
+    assert {"TUR-samsun", "TUR-samsun-city"} <= set(ids[:2])
+    assert set(json.loads(result.stdout)[0]) == {"id", "kind", "name", "country", "lat", "lon"}
