@@ -199,13 +199,13 @@ def bench_cmd() -> None:
     results = run(load())
     base = results[0]
     typer.echo(
-        f"{'case':34} {'states':>6} {'km':>6} {'teams':>5} {'blocks':>6} {'status':>9} "
+        f"{'case':62} {'states':>6} {'km':>6} {'teams':>5} {'blocks':>6} {'status':>9} "
         f"{'build s':>8} {'solve s':>8} {'x base':>7} {'segs':>5} {'map s':>6}"
     )
     for r in results:
         ratio = r.solve_s / base.solve_s if base.solve_s else float("nan")
         typer.echo(
-            f"{r.name:34} {r.countries:6d} {r.km:6.0f} {r.teams:5d} {r.blocks:6d} "
+            f"{r.name:62} {r.countries:6d} {r.km:6.0f} {r.teams:5d} {r.blocks:6d} "
             f"{r.status:>9} {r.build_s:8.3f} {r.solve_s:8.3f} {ratio:7.2f} {r.segments:5d} "
             f"{r.map_s:6.3f}"
         )

@@ -9,9 +9,10 @@ from jinja2 import Environment, select_autoescape
 from shapely.geometry import Point
 
 from geodata.layers import Geodata
+from geodata.localtime import local_time
 from geodata.projection import point_to_geom_km
 from planner.exports.geometry import route_line
-from planner.plan import Assignment, Plan
+from planner.plan import Assignment, Plan, PlanSegment
 
 NEAR_RESTRICTED_KM = 50.0
 
@@ -111,18 +112,26 @@ about {{ '%.1f'|format(plan.route.hours) }} h. Crossings:
 {% endfor %}</table>
 <h2>Handovers</h2>
 <table><tr><th>#</th><th>Kind</th><th>Place</th><th>Both present (local)</th><th>UTC</th>
-<th>From</th><th>To</th></tr>
+<th>From (its local time)</th><th>To (its local time)</th></tr>
 {% for h in plan.handovers %}<tr><td>{{ loop.index }}</td><td>{{ h.kind }}</td>
 <td>{{ h.place.name }}</td><td>{{ h.start_local }} – {{ h.end_local }}</td>
 <td>{{ h.start.strftime('%d %b %H:%M') }} – {{ h.end.strftime('%H:%M') }}</td>
-<td>{{ h.from_team }} ({{ h.from_agency }})</td><td>{{ h.to_team }} ({{ h.to_agency }})</td></tr>
+<td>{{ h.from_team }} ({{ h.from_agency }}){% if h.from_local %}<br><small>{{ h.from_local }}</small>{% endif %}</td>
+<td>{{ h.to_team }} ({{ h.to_agency }}){% if h.to_local %}<br><small>{{ h.to_local }}</small>{% endif %}</td></tr>
+{% endfor %}</table>
+<h2>Where the consignment stands, and why</h2>
+<table><tr><th>Segment</th><th>What</th><th>Where</th><th>Expected (local)</th><th>Expected (UTC)</th></tr>
+{% for s in standing %}<tr><td>{{ s.id }}</td><td>{{ standing_label(s) }}{% if s.note %}<br><small>{{ s.note }}</small>{% endif %}</td>
+<td>{{ s.from_.name }}</td><td>{{ local(s.nominal_start, s.from_.country) }}</td>
+<td>{{ s.nominal_start.strftime('%d %b %H:%M') }} – {{ s.nominal_end.strftime('%d %b %H:%M') }}</td></tr>
 {% endfor %}</table>
 <h2>Team tasks, in time order</h2>
-<table><tr><th>Team</th><th>Agency</th><th>Duty</th><th>Segments</th><th>Expected (UTC)</th>
+<table><tr><th>Team</th><th>Agency</th><th>Duty</th><th>Segments</th><th>Expected (team's local time)</th><th>Expected (UTC)</th>
 <th>Ready from – needed until (UTC)</th></tr>
 {% for team, items in tasks %}<tr><td>{{ team }}</td><td>{{ items[0].agency }}</td>
 <td>{{ items|map(attribute='duty')|select|unique|join(', ') or 'on board / remote' }}</td>
-<td>{% for a in items %}{{ seg[a.segment].from_.name }} → {{ seg[a.segment].to.name }}{% if a.foreign %} (foreign observation){% endif %}{% if a.remote %} (remote tracking){% endif %}<br>{% endfor %}</td>
+<td>{% for a in items %}{{ stretch(seg[a.segment]) }}{% if a.foreign %} (foreign observation){% endif %}{% if a.remote %} (remote tracking){% endif %}<br>{% endfor %}</td>
+<td>{% for a in items %}{{ a.expected_start_local }} – {{ a.expected_end_local[-9:] }}<br>{% endfor %}</td>
 <td>{% for a in items %}{{ a.expected_start.strftime('%d %b %H:%M') }} – {{ a.expected_end.strftime('%d %b %H:%M') }}<br>{% endfor %}</td>
 <td>{% for a in items %}{{ a.start.strftime('%d %b %H:%M') }} – {{ a.end.strftime('%d %b %H:%M') }}<br>{% endfor %}</td></tr>
 {% endfor %}</table>
@@ -143,6 +152,35 @@ longest follow {{ '%.1f'|format(plan.kpis.longest_follow_hours) }} h · coverage
 _ENV = Environment(autoescape=select_autoescape(default=True))
 
 
+STANDING = {
+    "border": "border queue",
+    "stop": "known stop",
+    "break": "driver's break",
+    "rest": "driver's daily rest",
+    "wait": "wait",
+}
+WAITS = {
+    "crossing_hours": "wait for the crossing to open",
+    "sailing": "wait for the sailing",
+    "truck_ban": "wait out a truck ban",
+    "weekly_rest": "driver's weekly rest",
+    "port_customs": "port formalities",
+}
+
+
+def standing_label(s: PlanSegment) -> str:
+    """What a static stretch is, in words (a shift of a long watch says which)."""
+    label = WAITS.get(s.kind or "", STANDING.get(s.mode, s.mode))
+    return f"{label} ({s.shift})" if s.shift else label
+
+
+def stretch(s: PlanSegment) -> str:
+    """A segment's places: "A → B" on the move, "at A (what)" where the consignment stands."""
+    if s.mode in STANDING:
+        return f"at {s.from_.name} ({standing_label(s)})"
+    return f"{s.from_.name} → {s.to.name}"
+
+
 def render_briefing(plan: Plan, geo: Geodata) -> str:
     """The briefing as one printable HTML page (no scripts), marked with the handling code."""
     return _ENV.from_string(TEMPLATE).render(
@@ -151,4 +189,8 @@ def render_briefing(plan: Plan, geo: Geodata) -> str:
         tasks=tasks(plan),
         contingencies=contingencies(plan, geo),
         seg={s.id: s for s in plan.segments},
+        standing=[s for s in plan.segments if s.mode in STANDING and s.mode != "border"],
+        standing_label=standing_label,
+        stretch=stretch,
+        local=lambda when, country: local_time(geo, when, country),
     )

@@ -38,10 +38,12 @@ def render_timeline(plan: Plan) -> str:
         )
         rows.append(label)
     shown: set[str] = set()
-    for a in sorted(
-        plan.assignments,
-        key=lambda a: (teams[a.team].country if a.team in teams else "", a.agency, a.team),
-    ):
+    # Rows in route order: a team's row sits where it first watches the consignment.
+    order = {s.id: i for i, s in enumerate(plan.segments)}
+    first: dict[str, int] = {}
+    for a in plan.assignments:
+        first[a.team] = min(first.get(a.team, len(order)), order.get(a.segment, len(order)))
+    for a in sorted(plan.assignments, key=lambda a: (first[a.team], a.team, a.expected_start)):
         country = teams[a.team].country if a.team in teams else ""
         label = f"{country} · {a.agency} · {a.team}"
         fig.add_trace(
