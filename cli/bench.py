@@ -91,7 +91,10 @@ def generated(
         },
         "agencies": agencies,
         "teams": teams,
-        "legal": [{"country": c, "authorised": True} for c in route.countries],
+        "legal": [
+            {"country": c, "authorised": True, "deliveries": ["live", "partial", "substituted"]}
+            for c in route.countries
+        ],
         "rules": {"max_follow_hours": follow},
         "solver": {"time_limit_seconds": 60, "workers": 0, "seed": 0},
     }

@@ -22,7 +22,6 @@ from planner.model.solve import Solution
 from planner.plan import (
     Alternative,
     Assignment,
-    Authorisation,
     Handover,
     Kpis,
     OperationInfo,
@@ -32,7 +31,6 @@ from planner.plan import (
     PlanTeam,
     SolverInfo,
 )
-from planner.resolve.authorisation import request_by
 from planner.resolve.resolver import Resolved
 from planner.scenario import Scenario
 
@@ -90,7 +88,7 @@ def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]
     out: dict[str, int | None] = {}
     by_team: dict[str, list[Block]] = defaultdict(list)
     for b in solution.blocks:
-        if problem.routes[b.route].segments[b.first].mode == "ferry":
+        if problem.routes[b.route].segments[b.first].mode == "ferry" or b.remote:
             out[b.id] = None
         else:
             by_team[b.team].append(b)
@@ -117,6 +115,8 @@ def assignments(
             seg = route.segments[k]
             first = k == b.first
             begins = problem.at(seg.nominal_start - (problem.overlap if first else 0))
+            # Tracked from a desk: a remote watch, or a ferry leg without an escort on board.
+            tracked = b.remote or (seg.mode == "ferry" and "maritime" not in team.capabilities)
             ends = problem.at(seg.nominal_end)
             out.append(
                 Assignment(
@@ -131,7 +131,7 @@ def assignments(
                     expected_end_local=local_time(geo, ends, team.country),
                     duty=duties.get(b.id),
                     foreign=team.country not in seg.countries,
-                    remote=seg.mode == "ferry" and "maritime" not in team.capabilities,
+                    remote=tracked,
                 )
             )
     return sorted(out, key=lambda a: (a.start, a.segment, a.team))
@@ -205,32 +205,6 @@ def handovers(
                     latest=problem.at(before.end),
                 )
             )
-    return out
-
-
-def authorisations(
-    scenario: Scenario, countries: list[str], planned_at: datetime
-) -> list[Authorisation]:
-    """The authorisation to request from each state on the route, once each, in route order.
-
-    A state without a legal entry gets none here: the plan is not made for it (rule 8,
-    docs/rules.md). ``too_late`` is set when the request-by time is before ``planned_at``.
-    """
-    out = []
-    for c in dict.fromkeys(countries):
-        entry = scenario.legal_for(c)
-        if entry is None:
-            continue
-        by = request_by(scenario.operation.departure, entry.lead_time_hours)
-        out.append(
-            Authorisation(
-                country=c,
-                authority=entry.authority,
-                delivery=scenario.operation.consignment.delivery.value,
-                request_by=by,
-                too_late=by < planned_at,
-            )
-        )
     return out
 
 

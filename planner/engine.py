@@ -23,6 +23,7 @@ from geodata.layers import Geodata
 from geodata.routing import Route
 from planner import assemble
 from planner.check.checker import check
+from planner.law import requests
 from planner.model.blocks import Block, ModelTooLargeError, all_blocks
 from planner.model.explain import explain
 from planner.model.problem import Problem
@@ -132,8 +133,8 @@ def _no_plan(
         reasons=reasons,
         route=assemble.route_of(resolved, 0),
         segments=assemble.segments(geo, resolved.problem, resolved.problem.routes[0]),
-        authorisations=assemble.authorisations(
-            scenario, resolved.routes[0].countries, info.planned_at
+        authorisations=requests.authorisations(
+            scenario, resolved.problem.routes[0], resolved.routes[0].countries, info.planned_at
         ),
         solver=assemble.solver_info(solution),
         alternatives=assemble.alternatives(resolved, None),
@@ -152,14 +153,19 @@ def _assemble(
     assert solution.route is not None
     route = problem.routes[solution.route]
     handovers = assemble.handovers(geo, problem, route, solution.blocks)
+    segments = assemble.segments(geo, problem, route)
     return Plan(
         operation=info,
         status=solution.status,
         route=assemble.route_of(resolved, solution.route),
-        segments=assemble.segments(geo, problem, route),
+        segments=segments,
         assignments=assemble.assignments(geo, problem, route, solution),
         handovers=handovers,
-        authorisations=assemble.authorisations(scenario, list(route.countries), info.planned_at),
+        authorisations=requests.authorisations(
+            scenario, route, list(route.countries), info.planned_at, solution.blocks, problem
+        ),
+        substitutions=requests.substitutions(geo, segments),
+        coordination=requests.coordination(scenario, handovers),
         kpis=assemble.kpis(problem, solution.blocks, len(handovers)),
         solver=assemble.solver_info(solution),
         alternatives=assemble.alternatives(resolved, solution.route),

@@ -177,11 +177,56 @@ class Handover(Out):
 class Authorisation(Out):
     """An authorisation to request from one state on the route, and by when."""
 
-    country: str
+    country: str = Field(description="The state that authorises (ISO3)")
     authority: str = Field(description="Who authorises")
-    delivery: str = Field(description="The delivery type to request")
+    kind: Literal["delivery", "observation"] = Field(
+        default="delivery",
+        description="delivery: the state lets the consignment pass under its control; "
+        "observation: it lets another state's team keep watching on its territory",
+    )
+    basis: str = Field(
+        default="",
+        description="The instrument relied on: 'Vienna 1988 art. 11', 'CISA art. 40', "
+        "'bilateral: ...', or 'domestic: ...' for the requesting state",
+    )
+    delivery: str = Field(description="The content mode(s) the state must accept on its stretch")
     request_by: datetime = Field(description="Latest time to request: departure - lead time, UTC")
     too_late: bool = Field(description="request_by is already past when the plan is made")
+    observer: str | None = Field(
+        default=None, description="For an observation: the state whose team observes"
+    )
+    note: str = Field(default="", description="Conditions and limits, in words")
+
+
+class Substitution(Out):
+    """A substitution point: the goods are removed or replaced here, a task for the plan."""
+
+    place: PlacePoint = Field(description="Where")
+    delivery: str = Field(description="The content mode from here on")
+    segment: str = Field(description="The segment of the task (a stop)")
+    expected: datetime = Field(description="Expected start, UTC")
+    expected_local: str = Field(description="Expected start, local time of the place")
+
+
+class BorderSide(Out):
+    """One side of a crossing: the agencies that must let the consignment pass uninspected."""
+
+    country: str = Field(description="ISO3")
+    customs: str = Field(description="The customs agency at the crossing")
+    border_police: str = Field(description="The border police or guard at the crossing")
+    contacts: list[str] = Field(
+        default_factory=list,
+        description="The scenario's contact points of this state's agencies; a placeholder "
+        "when none is given",
+    )
+
+
+class Coordination(Out):
+    """Who must be told at a border handover so that the consignment passes uninspected."""
+
+    place: PlacePoint = Field(description="The crossing or port")
+    handover: int = Field(description="Index of the handover in the plan's list, from 0")
+    sides: list[BorderSide] = Field(description="Both states' agencies at the crossing")
 
 
 class Kpis(Out):
@@ -242,6 +287,13 @@ class Plan(Out):
     assignments: list[Assignment] = Field(default_factory=list)
     handovers: list[Handover] = Field(default_factory=list)
     authorisations: list[Authorisation] = Field(default_factory=list)
+    substitutions: list[Substitution] = Field(
+        default_factory=list, description="Substitution points on the route, in order"
+    )
+    coordination: list[Coordination] = Field(
+        default_factory=list,
+        description="For every border handover, the agencies on both sides to deconflict",
+    )
     kpis: Kpis = Field(default_factory=Kpis)
     solver: SolverInfo = Field(default_factory=SolverInfo)
     alternatives: list[Alternative] = Field(default_factory=list)

@@ -17,6 +17,7 @@ from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from geodata.schema import Vehicle
 from planner.fields import Ident, Iso3, Kind, Place
+from planner.legal import Change, Contact, Delivery, Legal
 from planner.movement import DriverRules, Movement
 from planner.strict import Model
 from planner.weights import Weights
@@ -27,19 +28,6 @@ MAX_AGENCIES = 100
 MAX_WAYPOINTS = 50
 MAX_LAND_DUTY_HOURS = 24.0  # one working day; longer watches are split by relief handovers
 MAX_SEA_DUTY_HOURS = 7 * 24.0  # an escort on board stays for the whole crossing and its waits
-
-
-class Delivery(StrEnum):
-    """Content mode of the consignment.
-
-    ``live``: the illicit goods travel as found; ``partial``: part of them has been replaced by a
-    harmless substitute; ``substituted``: all of them have. Each state says which modes it accepts
-    (``Legal.deliveries``).
-    """
-
-    live = "live"
-    partial = "partial"
-    substituted = "substituted"
 
 
 class Capability(StrEnum):
@@ -64,7 +52,12 @@ class Consignment(Model):
     """What is moved and in which content mode."""
 
     kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
-    delivery: Delivery = Field(description="live | partial | substituted")
+    delivery: Delivery = Field(description="live | partial | substituted, at departure")
+    changes: list[Change] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Substitution points in route order: from each, another content mode",
+    )
 
 
 class Operation(Model):
@@ -191,39 +184,24 @@ class Team(Model):
         return self
 
 
-class ForeignObservation(Model):
-    """Permission for teams of state ``from`` to follow into this state, within km and hours."""
+class TechnicalCoverage(Model):
+    """Where remote (technical) coverage may stand in for a team on the spot."""
 
-    from_: Iso3 = Field(alias="from", description="Whose teams may follow into this state")
-    max_km: float = Field(gt=0, le=500, description="How far past the border, km")
-    max_hours: float = Field(gt=0, le=48, description="For how long, hours")
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
-
-
-class Legal(Model):
-    """One state's legal position: whether it authorised the delivery, and on what terms.
-
-    A state on the route without an entry has authorised nothing.
-    """
-
-    country: Iso3
-    authorised: bool = Field(description="Whether the state has authorised the delivery")
-    deliveries: list[Delivery] = Field(
-        default_factory=lambda: list(Delivery), description="Content modes the state accepts"
+    road: bool = Field(default=False, description="On a road stretch on the move")
+    stop: bool = Field(
+        default=True, description="Where the consignment stands: a stop, a rest, a wait"
     )
-    lead_time_hours: float = Field(
-        default=48.0,
-        ge=0,
-        le=24 * 60,
-        description="Time the authority needs before departure, hours",
+    max_hours: float = Field(
+        default=12.0, gt=0, le=72, description="Longest remote watch by one team at a time, hours"
     )
-    authority: str = Field(
-        default="Public prosecutor", max_length=200, description="Who authorises"
-    )
-    foreign_observation: list[ForeignObservation] = Field(
-        default_factory=list, description="Foreign teams allowed to follow into this state"
-    )
+
+
+class SolverSettings(Model):
+    """Settings of the CP-SAT search: time limit, workers and seed (for reproducible plans)."""
+
+    time_limit_seconds: float = Field(default=30.0, gt=0, le=3600, description="Wall-clock limit")
+    workers: int = Field(default=0, ge=0, le=64, description="Search workers; 0 = all cores")
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Random seed")
 
 
 class Rules(Model):
@@ -236,14 +214,10 @@ class Rules(Model):
         default=6.0, gt=0, le=48, description="Longest physical follow by one team, hours"
     )
     min_teams: int = Field(default=1, ge=1, le=5, description="Teams watching at every moment")
-
-
-class SolverSettings(Model):
-    """Settings of the CP-SAT search: time limit, workers and seed (for reproducible plans)."""
-
-    time_limit_seconds: float = Field(default=30.0, gt=0, le=3600, description="Wall-clock limit")
-    workers: int = Field(default=0, ge=0, le=64, description="Search workers; 0 = all cores")
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Random seed")
+    technical_coverage: TechnicalCoverage | None = Field(
+        default=None,
+        description="Whether a beacon watched remotely may cover a stretch alone (default: no)",
+    )
 
 
 class Scenario(Model):
@@ -260,6 +234,11 @@ class Scenario(Model):
     agencies: list[Agency] = Field(min_length=1, max_length=MAX_AGENCIES)
     teams: list[Team] = Field(min_length=1, max_length=MAX_TEAMS)
     legal: list[Legal] = Field(default_factory=list, description="One entry per state")
+    contacts: list[Contact] = Field(
+        default_factory=list,
+        max_length=MAX_AGENCIES,
+        description="Contact points per agency, for the communications table",
+    )
     rules: Rules = Field(default_factory=Rules)
     weights: Weights = Field(default_factory=Weights)
     solver: SolverSettings = Field(default_factory=SolverSettings)
@@ -280,6 +259,16 @@ class Scenario(Model):
         countries = [entry.country for entry in self.legal]
         if len(set(countries)) != len(countries):
             raise ValueError("legal: one entry per country")
+        by_id = {a.id: a for a in self.agencies}
+        for i, entry in enumerate(self.legal):
+            lead = by_id.get(entry.lead_agency or "")
+            if entry.lead_agency is not None and (lead is None or lead.country != entry.country):
+                raise ValueError(
+                    f"legal[{i}].lead_agency: not an agency of {entry.country} in agencies"
+                )
+        for i, contact in enumerate(self.contacts):
+            if contact.agency not in by_id:
+                raise ValueError(f"contacts[{i}].agency: not an agency id")
         return self
 
     @property

@@ -25,6 +25,13 @@ class Weights(Model):
     foreign_observation: float = Field(
         default=20.0, ge=0, le=1000, description="Per hour of foreign observation"
     )
+    remote_coverage: float = Field(
+        default=0.25,
+        ge=0,
+        le=1000,
+        description="Per hour a beacon is watched remotely instead of a team on the spot (less "
+        "than a team-hour, more than nothing)",
+    )
     stability: float = Field(
         default=5.0,
         ge=0,

@@ -18,7 +18,7 @@ from geodata import GeodataError, load
 from geodata.layers import Geodata
 from geodata.places import resolve
 from geodata.projection import distance_km
-from planner.check import clock_rules
+from planner.check import clock_rules, law_rules
 from planner.check.violation import Violation
 from planner.constants import CAPABLE, FOLLOWING
 from planner.plan import Assignment, Plan, PlanSegment
@@ -138,11 +138,17 @@ def _runs(assignments: list[Assignment], order: dict[str, int]) -> list[list[Ass
             runs
             and order[a.segment] == order[runs[-1][-1].segment] + 1
             and a.expected_start <= runs[-1][-1].expected_end + SLACK
+            and a.remote == runs[-1][-1].remote
         ):
             runs[-1].append(a)
         else:
             runs.append([a])
     return runs
+
+
+def _desk(run: list[Assignment], seg: dict[str, PlanSegment]) -> bool:
+    """A remote watch away from a ferry leg (on a ferry, the old convention stands)."""
+    return run[0].remote and seg[run[0].segment].mode != "ferry"
 
 
 def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]:
@@ -159,7 +165,9 @@ def _team_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]
         assignments = by_team.get(team.id)
         if not assignments:
             continue
-        runs = _runs(assignments, order)
+        # A remote watch from a desk is judged by rule 14 (planner/check/law_rules.py), and a
+        # ferry leg tracked from a desk neither moves the team nor counts as a duty on land.
+        runs = [r for r in _runs(assignments, order) if not _desk(r, seg)]
         # Travel, duty and rest on the expected timeline (teams follow live tracking).
         spans = [(r[0].expected_start, r[-1].expected_end, r) for r in runs]
         spans.sort(key=lambda x: x[0])
@@ -269,11 +277,10 @@ def _handovers(scenario: Scenario, plan: Plan) -> list[Violation]:
 def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]:
     """Rules 8 and 9 (docs/rules.md): authorised states, avoidances, crossings, restricted areas."""
     out = []
-    delivery = scenario.operation.consignment.delivery
     for c in dict.fromkeys(plan.route.countries):
         entry = scenario.legal_for(c)
-        if entry is None or not entry.authorised or delivery not in entry.deliveries:
-            out.append(Violation(8, c, f"has not authorised a {delivery.value} delivery"))
+        if entry is None or not entry.authorised:
+            out.append(Violation(8, c, "has not authorised the delivery"))
         if c in scenario.route.avoid.countries:
             out.append(Violation(8, c, "an avoided country is on the route"))
     for crossing in plan.route.crossings:
@@ -302,7 +309,7 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
 
 
 def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Violation]:
-    """Every violation of rules 0-13 (docs/rules.md) by a plan with status optimal or feasible.
+    """Every violation of rules 0-15 (docs/rules.md) by a plan with status optimal or feasible.
 
     Args:
         scenario: the scenario the plan answers.
@@ -326,4 +333,8 @@ def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Vi
         + clock_rules.opening_hours(scenario, plan, geo)
         + clock_rules.sailings(scenario, plan, geo)
         + clock_rules.local_times(plan, geo)
+        + law_rules.observation_bases(scenario, plan)
+        + law_rules.content_modes(scenario, plan)
+        + law_rules.technical_coverage(scenario, plan)
+        + law_rules.requests(scenario, plan)
     )

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from planner.constants import MAX_BLOCKS
 from planner.model.problem import Problem, RouteOption, TeamSpec
-from planner.model.rules import Broken, check_run
+from planner.model.rules import Broken, check_remote_run, check_run
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,9 @@ class Block:
     foreign_minutes: int
     foreign_km: float
     foreign_country: str | None
+    # A beacon watched remotely (technical coverage), not a team on the spot: outside the duty
+    # model, with no travel.
+    remote: bool = False
 
     @property
     def watch(self) -> int:
@@ -53,8 +56,43 @@ class Block:
         return self.expected_watch
 
 
+def remote_blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
+    """Every lawful remote block of a technical ``team`` on ``route`` (see check_remote_run)."""
+    if problem.remote is None or "technical" not in team.capabilities:
+        return
+    segs = route.segments
+    for i, first in enumerate(segs):
+        for j in range(i, len(segs)):
+            verdict = check_remote_run(problem, route, team, i, j)
+            if isinstance(verdict, Broken):
+                if verdict.final:
+                    break
+                continue
+            last = segs[j]
+            yield Block(
+                id=f"r{route.index}:{team.id}:{i}-{j}:remote",
+                route=route.index,
+                team=team.id,
+                first=i,
+                last=j,
+                start=first.start - problem.overlap,
+                end=last.end,
+                travel=0,
+                follow=0,
+                duty_start=verdict.duty_start,
+                duty_end=verdict.duty_end,
+                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
+                expected_follow=0,
+                foreign_minutes=0,
+                foreign_km=0.0,
+                foreign_country=None,
+                remote=True,
+            )
+
+
 def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful block of ``team`` on ``route`` (the rules are in planner.model.rules)."""
+    yield from remote_blocks_for(problem, route, team)
     segs = route.segments
     for i, first in enumerate(segs):
         for j in range(i, len(segs)):

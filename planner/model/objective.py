@@ -10,7 +10,11 @@
 - stability (re-planning after an event only): expected hours a block watches stretches that the
   previous version did not give to its team: another team's stretch, or one the previous version
   did not go along (a new way round is a change too; planner.replan.stability). A penalty, never a
-  bonus: coverage is "at least min_teams", so a bonus could pay for needless extra teams.
+  bonus: coverage is "at least min_teams", so a bonus could pay for needless extra teams;
+- remote_coverage: hours a beacon is watched remotely instead of by a team on the spot (a remote
+  block has no travel, no exposure and no team-hours: it costs less than a team, not nothing);
+- lead agency: in a state that names a ``lead_agency``, a block by another agency pays one more
+  handover, since a change of agency inside one state is a handover a coordinator has to explain.
 
 CP-SAT needs integers: costs are scaled by ``SCALE`` and rounded; the reported objective is
 divided back.
@@ -38,6 +42,8 @@ class BlockCost:
     exposure: float
     foreign_hours: float
     changed_hours: float = 0.0
+    remote_hours: float = 0.0
+    off_lead: float = 0.0  # a block by another agency than the state's lead agency
 
     def total(self, problem: Problem) -> float:
         """The block's cost under the problem's weights, unscaled."""
@@ -48,6 +54,10 @@ class BlockCost:
             + w.exposure * self.exposure
             + w.foreign_observation * self.foreign_hours
             + w.stability * self.changed_hours
+            + w.remote_coverage * self.remote_hours
+            # A change of agency inside a state costs a handover: a block by an agency that is
+            # not the state's lead one pays it once.
+            + w.handovers * self.off_lead
         )
 
 
@@ -66,6 +76,20 @@ def changed_hours(problem: Problem, b: Block) -> float:
 
 def block_cost(problem: Problem, b: Block) -> BlockCost:
     """The cost terms of block ``b``, as the module doc defines them."""
+    team = problem.team(b.team)
+    lead = problem.lead_agency.get(team.country)
+    off_lead = 1.0 if lead is not None and team.agency != lead else 0.0
+    if b.remote:
+        # A beacon watched from a desk: no travel, no exposure, a fraction of a team-hour.
+        return BlockCost(
+            handovers=1.0,
+            team_hours=0.0,
+            exposure=0.0,
+            foreign_hours=0.0,
+            changed_hours=changed_hours(problem, b),
+            remote_hours=b.watch / 60.0,
+            off_lead=off_lead,
+        )
     follow_h = b.expected_follow / 60.0
     return BlockCost(
         handovers=1.0,
@@ -73,6 +97,7 @@ def block_cost(problem: Problem, b: Block) -> BlockCost:
         exposure=follow_h * follow_h / (problem.max_follow / 60.0),
         foreign_hours=b.foreign_minutes / 60.0,
         changed_hours=changed_hours(problem, b),
+        off_lead=off_lead,
     )
 
 

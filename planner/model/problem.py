@@ -94,6 +94,8 @@ class RouteOption:
     length_km: float
     coordinates: tuple[tuple[float, float], ...]  # lon, lat
     hours: float
+    # The content modes the consignment has on each state's stretch (substitution points).
+    modes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,15 @@ class ForeignLimit:
 
 
 @dataclass(frozen=True)
+class Remote:
+    """Where a technical team may cover a stretch remotely (a beacon watched from a desk)."""
+
+    road: bool  # road stretches on the move
+    static: bool  # where the consignment stands: stops, rests, waits
+    max_minutes: int  # longest remote watch by one team at a time
+
+
+@dataclass(frozen=True)
 class Problem:
     """The whole planning problem: candidate routes, teams, rules and weights, in minutes.
 
@@ -150,6 +161,10 @@ class Problem:
     # Re-planning after an event: the teams the previous version had on each (route, segment)'s
     # stretch (planner.replan.stability); empty for a first plan.
     previous: Mapping[tuple[int, int], frozenset[str]] = field(default_factory=dict)
+    # The agency each state prefers to watch on its territory (legal[].lead_agency).
+    lead_agency: Mapping[str, str] = field(default_factory=dict)
+    # Remote (technical) coverage, when the scenario allows it; None: never.
+    remote: Remote | None = None
 
     def at(self, minutes: float) -> datetime:
         """The absolute time, UTC, ``minutes`` after departure."""

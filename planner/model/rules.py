@@ -152,3 +152,59 @@ def check_run(
         foreign_km=km,
         foreign_country=host,
     )
+
+
+# Where the consignment stands still: the stretches a beacon may cover alone when the scenario
+# allows remote coverage of standing (a border queue is never one: there a team is present).
+REMOTE_STATIC = frozenset({"stop", "break", "rest", "wait"})
+
+
+def _border_at(route: RouteOption, k: int) -> bool:
+    """Whether boundary ``k`` (the start of segment k) is a change of country or port."""
+    segs = route.segments
+    if k <= 0 or k >= len(segs):
+        return False
+    before, after = segs[k - 1], segs[k]
+    return before.countries != after.countries or "ferry" in (before.mode, after.mode)
+
+
+def check_remote_run(
+    problem: Problem, route: RouteOption, team: TeamSpec, first: int, last: int
+) -> Broken | Lawful:
+    """Check a remote block: a technical team watching a beacon on ``first..last`` from a desk.
+
+    The rules: the scenario allows remote coverage of each segment's kind (standing, or road on
+    the move); every segment is in the team's own state; the watch lasts at most the allowed
+    hours; it never begins or ends at a border or port handover, where a team is present on both
+    sides; and it lies within the team's availability.
+    """
+    remote = problem.remote
+    segs = route.segments
+    run = segs[first : last + 1]
+    tail = segs[last]
+    allowed = remote is not None and (
+        (tail.mode in REMOTE_STATIC and remote.static) or (tail.mode == "road" and remote.road)
+    )
+    if not allowed or "technical" not in team.capabilities:
+        return Broken(Rule.capability, final=True)
+    if not home(team, tail):
+        return Broken(Rule.jurisdiction, final=True)
+    assert remote is not None
+    if sum(s.max_minutes for s in run) > remote.max_minutes:
+        return Broken(Rule.duty, final=True)
+    if _border_at(route, first):
+        return Broken(Rule.jurisdiction, final=True)
+    if _border_at(route, last + 1):
+        return Broken(Rule.jurisdiction, final=False)
+    if not available(team, segs[first].start - problem.overlap, tail.end):
+        return Broken(Rule.availability, final=True)
+    return Lawful(
+        travel=0,
+        follow=0,
+        # A watch at a desk: from the handover overlap before the stretch to its latest end.
+        duty_start=segs[first].nominal_start - problem.overlap,
+        duty_end=segs[first].nominal_start + sum(s.max_minutes for s in run),
+        foreign_minutes=0,
+        foreign_km=0.0,
+        foreign_country=None,
+    )

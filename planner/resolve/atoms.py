@@ -55,6 +55,7 @@ class Atom:
     dwell: float = 0.0  # a border queue or port formalities, minutes
     part: tuple[int, int] | None = None  # a shift of a long static watch: (n, of)
     credit: float = 0.0  # a rest after standing still: the standing minutes it already holds
+    note: str = ""  # what people should know of it (a substitution point)
 
     @property
     def static(self) -> bool:

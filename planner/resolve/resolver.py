@@ -22,9 +22,11 @@ from geodata import GeodataError
 from geodata.layers import Geodata
 from geodata.routing import Route
 from planner.constants import CAR_SPEEDUP
-from planner.model.problem import ForeignLimit, Problem
+from planner.law.bases import observation_basis
+from planner.model.problem import ForeignLimit, Problem, Remote, RouteOption
 from planner.reasons import PlanningError, Reason
-from planner.resolve.clock.context import clock_context
+from planner.resolve.clock.context import ClockContext, clock_context
+from planner.resolve.law import observation_reasons
 from planner.resolve.places import place_errors
 from planner.resolve.routes import candidate_routes, itinerary_route, route_option
 from planner.resolve.teams import team_specs
@@ -38,6 +40,56 @@ class Resolved:
     problem: Problem
     routes: tuple[Route, ...]  # the geodata routes, by the problem's route index
     planned_at: datetime
+
+
+def _lawful_options(
+    scenario: Scenario, geo: Geodata, routes: list[Route], clock: ClockContext
+) -> tuple[list[Route], list[RouteOption]]:
+    """The candidate routes cut into segments, less those a state's content mode rules out.
+
+    Raises:
+        PlanningError: every candidate breaks a rule; the first one's reasons.
+    """
+    kept: list[Route] = []
+    options: list[RouteOption] = []
+    first_error: PlanningError | None = None
+    for route in routes:
+        try:
+            options.append(route_option(scenario, geo, route, len(options), clock))
+            kept.append(route)
+        except PlanningError as exc:
+            if exc.status != "infeasible":
+                raise
+            first_error = first_error or exc
+    if not options:
+        assert first_error is not None
+        raise first_error
+    return kept, options
+
+
+def foreign_limits(scenario: Scenario) -> tuple[ForeignLimit, ...]:
+    """How far and long each state lets each neighbour's teams follow in.
+
+    The state's own ``max_km`` and ``max_hours``; an urgent observation, begun without prior
+    authorisation, also stops at its legal basis's limit (5 h under CISA art. 40).
+    """
+    on = scenario.operation.departure.date()
+    out = []
+    for e in scenario.legal:
+        for fo in e.foreign_observation:
+            hours = fo.max_hours
+            basis = observation_basis(e.country, fo.from_, on)
+            if fo.urgent and basis is not None and basis.urgent_hours is not None:
+                hours = min(hours, basis.urgent_hours)
+            out.append(
+                ForeignLimit(
+                    host=e.country,
+                    team_country=fo.from_,
+                    max_km=fo.max_km,
+                    max_minutes=round(hours * 60),
+                )
+            )
+    return tuple(out)
 
 
 def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> Resolved:
@@ -69,6 +121,10 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
                 for e in bad
             ],
         )
+    # Foreign observation without a treaty in force is refused before any route is sought.
+    unlawful = observation_reasons(scenario)
+    if unlawful:
+        raise PlanningError("invalid", unlawful)
     try:
         routes = (
             [itinerary_route(scenario, geo)]
@@ -81,20 +137,11 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
             [Reason(code="bad_place", message=str(exc), subject=f"route.{exc.field or 'origin'}")],
         ) from exc
     clock = clock_context(scenario, geo)
-    options = [route_option(scenario, geo, r, i, clock) for i, r in enumerate(routes)]
+    routes, options = _lawful_options(scenario, geo, routes, clock)
     teams = team_specs(scenario, geo, routes, options, t0)
     rules = scenario.rules
     max_follow = round(rules.max_follow_hours * 60)
-    foreign = tuple(
-        ForeignLimit(
-            host=e.country,
-            team_country=fo.from_,
-            max_km=fo.max_km,
-            max_minutes=round(fo.max_hours * 60),
-        )
-        for e in scenario.legal
-        for fo in e.foreign_observation
-    )
+    tc = rules.technical_coverage
     problem = Problem(
         t0=t0,
         routes=tuple(options),
@@ -103,7 +150,11 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
         max_follow=max_follow,
         min_teams=rules.min_teams,
         weights=scenario.weights,
-        foreign=foreign,
+        foreign=foreign_limits(scenario),
         car_speedup=CAR_SPEEDUP,
+        lead_agency={e.country: e.lead_agency for e in scenario.legal if e.lead_agency},
+        remote=None
+        if tc is None
+        else Remote(road=tc.road, static=tc.stop, max_minutes=round(tc.max_hours * 60)),
     )
     return Resolved(problem=problem, routes=tuple(routes), planned_at=planned_at)

@@ -15,7 +15,7 @@ from geodata.places import Coordinates, resolve
 from geodata.routing import Leg, Route, itinerary
 from planner.model.problem import RouteOption, Spot
 from planner.reasons import PlanningError, Reason
-from planner.resolve import atoms
+from planner.resolve import atoms, law
 from planner.resolve import segments as seg
 from planner.resolve.authorisation import authorised_countries, unauthorised
 from planner.resolve.clock.context import ClockContext
@@ -94,8 +94,10 @@ def _leg_reasons(scenario: Scenario, geo: Geodata, legs: list[Leg], where: str) 
                     message=f"{where} enters {c}, which is to be avoided",
                 )
             )
+    # Content modes depend on where the substitution points fall: judged on the whole route.
     for r in unauthorised(scenario, countries):
-        reasons.append(r.model_copy(update={"message": f"{where}: {r.message}"}))
+        if r.code != "delivery_not_accepted" or not scenario.operation.consignment.changes:
+            reasons.append(r.model_copy(update={"message": f"{where}: {r.message}"}))
     return reasons
 
 
@@ -157,7 +159,7 @@ def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
         vehicle=r.vehicle,
     )
     try:
-        if scenario.movement.stops:
+        if scenario.movement.stops or scenario.operation.consignment.changes:
             request = request.model_copy(update={"via": _via_and_stops(scenario, geo, request)})
         return best_routes(geo, request)
     except NoRouteError as exc:
@@ -181,7 +183,7 @@ def candidate_routes(scenario: Scenario, geo: Geodata) -> list[Route]:
                     "delivery",
                     subject="route",
                 ),
-                *unauthorised(scenario, lawful.countries),
+                *unauthorised(scenario, lawful.countries, entries=law.entries_of(lawful, geo)),
             ],
         ) from exc
 
@@ -211,11 +213,16 @@ def _via_and_stops(
         # Via places are passed in the order given, even where the line bends back.
         last = max(last, pos)
         placed.append((last, i, p))
-    for j, stop in enumerate(scenario.movement.stops):
-        key, pos = snap(stop.at, f"movement.stops[{j}].at")
+    musts = [(f"movement.stops[{j}].at", s.at) for j, s in enumerate(scenario.movement.stops)]
+    musts += [
+        (f"operation.consignment.changes[{j}].at", c.at)
+        for j, c in enumerate(scenario.operation.consignment.changes)
+    ]
+    for j, (field, place) in enumerate(musts):
+        key, pos = snap(place, field)
         if key not in keys:
             keys.add(key)
-            placed.append((pos, len(via) + j, stop.at))
+            placed.append((pos, len(via) + j, place))
     return tuple(p for _, _, p in sorted(placed, key=lambda t: (t[0], t[1])))
 
 
@@ -258,7 +265,12 @@ def route_option(
     limits = {
         (e.country, fo.from_): fo.max_km for e in scenario.legal for fo in e.foreign_observation
     }
+    law.insert_changes(items, scenario, geo)
     items, forced = atoms.foreign_cuts(items, limits)
+    modes, entries = law.route_modes(items, scenario)
+    refused = unauthorised(scenario, list(modes), modes, entries)
+    if refused:
+        raise PlanningError("infeasible", refused, route=route)
     try:
         timed = seg.split_shifts(schedule(items, clock))
     except PlanningError as exc:
@@ -273,4 +285,5 @@ def route_option(
         length_km=route.length_km,
         coordinates=tuple(tuple(c) for c in route.geometry["coordinates"]),  # type: ignore[attr-defined]
         hours=round(segs[-1].nominal_end / 60.0, 2) if segs else 0.0,
+        modes={c: tuple(sorted(m.value for m in ms)) for c, ms in modes.items()},
     )

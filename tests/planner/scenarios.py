@@ -30,8 +30,18 @@ SOFIA_THESSALONIKI: dict[str, Any] = {
         {"id": "GR-T2", "agency": "GR-HP", "base": "GRC-thessaloniki", "capabilities": ["road"]},
     ],
     "legal": [
-        {"country": "BGR", "authorised": True, "lead_time_hours": 72},
-        {"country": "GRC", "authorised": True, "lead_time_hours": 48},
+        {
+            "country": "BGR",
+            "authorised": True,
+            "deliveries": ["live", "partial", "substituted"],
+            "lead_time_hours": 72,
+        },
+        {
+            "country": "GRC",
+            "authorised": True,
+            "deliveries": ["live", "partial", "substituted"],
+            "lead_time_hours": 48,
+        },
     ],
     "rules": {"handover_overlap_minutes": 30, "max_follow_hours": 4, "min_teams": 1},
     "solver": {"time_limit_seconds": 20, "workers": 1, "seed": 0},

@@ -94,7 +94,17 @@ def test_a_team_in_two_places(good: tuple[Scenario, Plan], geo: Geodata) -> None
 
 def test_an_unauthorised_state(good: tuple[Scenario, Plan], geo: Geodata) -> None:
     _, p = good
-    no_greece = scenario(variant(legal=[{"country": "BGR", "authorised": True}]))
+    no_greece = scenario(
+        variant(
+            legal=[
+                {
+                    "country": "BGR",
+                    "authorised": True,
+                    "deliveries": ["live", "partial", "substituted"],
+                }
+            ]
+        )
+    )
     assert 8 in _rules(no_greece, p, geo)
 
 

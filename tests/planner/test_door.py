@@ -104,7 +104,10 @@ def test_an_itinerary_between_two_ports_sails_and_keeps_to_authorised_states(geo
             "waypoints": ["ARM-IRN-agarak", "42.15, 41.67", "46.30, 30.65", "UKR-kyiv"],
             "modes": ["road", "ferry"],
         },
-        legal=[{"country": c, "authorised": True} for c in ("ARM", "GEO", "UKR")],
+        legal=[
+            {"country": c, "authorised": True, "deliveries": ["live", "partial", "substituted"]}
+            for c in ("ARM", "GEO", "UKR")
+        ],
         agencies=[{"id": "GE", "country": "GEO", "name": "MIA", "kind": "police"}],
         teams=[{"id": "G", "agency": "GE", "base": "GEO-poti-city", "capabilities": ["road"]}],
         movement={
@@ -125,7 +128,9 @@ def test_an_unlawful_leg_is_named(geo: Geodata) -> None:
     # says which leg.
     data = variant(
         route={"waypoints": ["GEO-poti", "UKR-chornomorsk"], "modes": ["road", "ferry"]},
-        legal=[{"country": "GEO", "authorised": True}],
+        legal=[
+            {"country": "GEO", "authorised": True, "deliveries": ["live", "partial", "substituted"]}
+        ],
     )
     del data["route"]["origin"], data["route"]["destination"]
     result = plan(scenario(data), geo)

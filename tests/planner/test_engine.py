@@ -81,7 +81,18 @@ def test_restricted_area_on_a_fixed_itinerary(geo: Geodata) -> None:
             "alternatives": 1,
             "waypoints": ["MDA-chisinau", "MDA-tiraspol", "UKR-odesa"],
         },
-        legal=[{"country": "MDA", "authorised": True}, {"country": "UKR", "authorised": True}],
+        legal=[
+            {
+                "country": "MDA",
+                "authorised": True,
+                "deliveries": ["live", "partial", "substituted"],
+            },
+            {
+                "country": "UKR",
+                "authorised": True,
+                "deliveries": ["live", "partial", "substituted"],
+            },
+        ],
     )
     del data["route"]["origin"], data["route"]["destination"]
     result = plan(scenario(data), geo)
@@ -106,7 +117,18 @@ def test_a_fixed_itinerary_between_two_ports_sails(geo: Geodata) -> None:
             "modes": ["road", "ferry"],
             "waypoints": ["GEO-tbilisi", "GEO-poti", "UKR-chornomorsk", "UKR-odesa"],
         },
-        legal=[{"country": "GEO", "authorised": True}, {"country": "UKR", "authorised": True}],
+        legal=[
+            {
+                "country": "GEO",
+                "authorised": True,
+                "deliveries": ["live", "partial", "substituted"],
+            },
+            {
+                "country": "UKR",
+                "authorised": True,
+                "deliveries": ["live", "partial", "substituted"],
+            },
+        ],
         agencies=[
             {"id": "GE", "country": "GEO", "name": "MIA", "kind": "police"},
             {"id": "UA", "country": "UKR", "name": "SBU", "kind": "security"},

@@ -29,7 +29,10 @@ GEORGIA = {
         {"id": "UA", "country": "UKR", "name": "SBU", "kind": "security"},
         {"id": "TR", "country": "TUR", "name": "TNP", "kind": "police"},
     ],
-    "legal": [{"country": "GEO", "authorised": True}, {"country": "UKR", "authorised": True}],
+    "legal": [
+        {"country": "GEO", "authorised": True, "deliveries": ["live", "partial", "substituted"]},
+        {"country": "UKR", "authorised": True, "deliveries": ["live", "partial", "substituted"]},
+    ],
 }
 
 
@@ -39,7 +42,7 @@ def test_unauthorised_names_each_state_once_and_why() -> None:
             legal=[
                 {"country": "GEO", "authorised": True, "deliveries": ["live"]},
                 {"country": "TUR", "authorised": True, "deliveries": ["partial", "substituted"]},
-                {"country": "ARM", "authorised": False},
+                {"country": "ARM", "authorised": False, "deliveries": ["live"]},
             ]
         )
     )
@@ -215,7 +218,9 @@ def test_an_itinerary_through_an_unauthorised_state_is_infeasible(geo: Geodata) 
         route,
         teams=teams,
         agencies=GEORGIA["agencies"],
-        legal=[{"country": "GEO", "authorised": True}],
+        legal=[
+            {"country": "GEO", "authorised": True, "deliveries": ["live", "partial", "substituted"]}
+        ],
     )
     with pytest.raises(PlanningError) as info:
         resolve_scenario(sc, geo)

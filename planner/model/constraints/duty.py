@@ -55,43 +55,71 @@ def add_duty(
     """
     for team_id, all_blocks in v.of_team().items():
         team = problem.team(team_id)
-        blocks: list[Block] = [
-            b for b in all_blocks if problem.routes[b.route].segments[b.first].mode != "ferry"
-        ]
-        if not blocks:
-            continue
-        lo = min(b.duty_start for b in blocks)
-        hi = max(b.duty_end for b in blocks)
-        if hi - lo <= team.max_duty and len(team.availability) == 1:
-            continue  # every combination of its blocks fits in one duty
         lit = [enforce[team_id]] if enforce is not None else []
-        anchors = sorted({(b.route, b.duty_start) for b in blocks})
-        windows = {a: model.new_bool_var(f"duty-{team_id}-r{a[0]}-at{a[1]}") for a in anchors}
-        v.duties[team_id] = list(windows.items())
-        for b in blocks:
-            home = _window_of(team, b.duty_start, b.duty_end)
-            inside = [
-                w
-                for (r, s), w in windows.items()
-                if r == b.route
-                and s <= b.duty_start
-                and b.duty_end <= s + team.max_duty
-                and _window_of(team, s, s) == home
-            ]
-            ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"duty-cover-{b.id}")
+        # Outside the land duty model: an escort or tracker of a ferry leg. A remote watch is a
+        # duty at a desk: its own windows, as long as technical coverage allows, with the same
+        # rest between them.
+        land = [
+            b
+            for b in all_blocks
+            if problem.routes[b.route].segments[b.first].mode != "ferry" and not b.remote
+        ]
+        windows = _windows(model, problem, v, team, land, team.max_duty, "duty", lit)
+        if windows:
+            v.duties[team_id] = windows
+        remote = [b for b in all_blocks if b.remote]
+        if remote and problem.remote is not None:
+            _windows(model, problem, v, team, remote, problem.remote.max_minutes, "desk", lit)
+
+
+def _windows(
+    model: cp_model.CpModel,
+    problem: Problem,
+    v: Variables,
+    team: TeamSpec,
+    blocks: list[Block],
+    max_duty: int,
+    label: str,
+    lit: list[cp_model.IntVar],
+) -> list[tuple[tuple[int, int], cp_model.IntVar]]:
+    """The duty windows of one team's ``blocks``, with their cover and rest rows.
+
+    Each window lasts at most ``max_duty``. Returns the windows; empty when every combination of
+    the blocks fits in one duty anyway (no rows needed).
+    """
+    if not blocks:
+        return []
+    lo = min(b.duty_start for b in blocks)
+    hi = max(b.duty_end for b in blocks)
+    if hi - lo <= max_duty and len(team.availability) == 1:
+        return []  # every combination of these blocks fits in one duty
+    anchors = sorted({(b.route, b.duty_start) for b in blocks})
+    windows = {a: model.new_bool_var(f"{label}-{team.id}-r{a[0]}-at{a[1]}") for a in anchors}
+    for b in blocks:
+        home = _window_of(team, b.duty_start, b.duty_end)
+        inside = [
+            w
+            for (r, s), w in windows.items()
+            if r == b.route
+            and s <= b.duty_start
+            and b.duty_end <= s + max_duty
+            and _window_of(team, s, s) == home
+        ]
+        ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"{label}-cover-{b.id}")
+        if lit:
+            ct.only_enforce_if(lit)
+    for (r, s), w in windows.items():
+        clash = [
+            a for a in blocks if a.route == r and a.duty_start < s < a.duty_end + team.min_rest
+        ]
+        # Blocks of one team that share a stretch exclude each other already (presence), so
+        # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
+        for k, clique in enumerate(_cliques(problem, r, clash)):
+            ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
+            ct.with_name(f"{label}-rest-{team.id}-at{s}-{k}")
             if lit:
                 ct.only_enforce_if(lit)
-        for (r, s), w in windows.items():
-            clash = [
-                a for a in blocks if a.route == r and a.duty_start < s < a.duty_end + team.min_rest
-            ]
-            # Blocks of one team that share a stretch exclude each other already (presence), so
-            # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
-            for k, clique in enumerate(_cliques(problem, r, clash)):
-                ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
-                ct.with_name(f"rest-{team_id}-at{s}-{k}")
-                if lit:
-                    ct.only_enforce_if(lit)
+    return list(windows.items())
 
 
 def _cliques(problem: Problem, route: int, blocks: list[Block]) -> list[list[Block]]:
@@ -102,7 +130,10 @@ def _cliques(problem: Problem, route: int, blocks: list[Block]) -> list[list[Blo
     a clique. Greedy by interval end: each point taken is the end of the earliest-ending block.
     """
     spans = sorted(
-        ((b.first, blocked_until(problem, route, b.last), b) for b in blocks),
+        (
+            (b.first, b.last if b.remote else blocked_until(problem, route, b.last), b)
+            for b in blocks
+        ),
         key=lambda x: (x[1], x[0]),
     )
     out: list[list[Block]] = []

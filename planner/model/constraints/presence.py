@@ -60,7 +60,9 @@ def add_presence(
         lit = [enforce[team]] if enforce is not None else []
         at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         for b in blocks:
-            for s in range(b.first, reach(b.route, b.last) + 1):
+            # A remote watch is kept from a desk: no drive ahead to account for after it.
+            last = b.last if b.remote else reach(b.route, b.last)
+            for s in range(b.first, last + 1):
                 at[(b.route, s)].append(v.take[b.id])
         for (r, s), takes in at.items():
             if len(takes) > 1:

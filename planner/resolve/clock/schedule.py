@@ -270,7 +270,9 @@ def schedule(atoms: list[Atom], ctx: ClockContext) -> list[Timed]:
     for i, atom in enumerate(work):
         spans = {case: runs[case][0][i] for case in CASES}
         lengths = [b - a for a, b in spans.values()]
-        note = next((runs[c][1][i] for c in ("nominal", "late", "early") if runs[c][1][i]), "")
+        note = next(
+            (runs[c][1][i] for c in ("nominal", "late", "early") if runs[c][1][i]), atom.note
+        )
         if atom.mode == "wait" and max(lengths) <= 0:
             continue  # no timeline waits here
         out.append(
