@@ -52,6 +52,7 @@ def operation_info(scenario: Scenario, planned_at: datetime) -> OperationInfo:
         delivery=op.consignment.delivery.value,
         departure=op.departure.astimezone(ZoneInfo("UTC")),
         planned_at=planned_at,
+        exercise=op.exercise,
     )
 
 

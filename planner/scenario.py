@@ -72,6 +72,11 @@ class Operation(Model):
         default=None,
         description="When the plan is made (for 'too late to request'); default: now",
     )
+    exercise: bool = Field(
+        default=False,
+        description="Training data: every output (map, timeline, briefing, KML, GeoJSON, plan.json) "
+        "says EXERCISE",
+    )
 
 
 class Avoid(Model):
