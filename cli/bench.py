@@ -11,7 +11,6 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from geodata import RouteRequest, best_routes
 from geodata.layers import Geodata
 from planner.engine import plan
 from planner.examples import DEFAULT, names, path_of
@@ -19,6 +18,7 @@ from planner.exports.map import render_map
 from planner.io import load_scenario, parse_scenario
 from planner.model.blocks import all_blocks
 from planner.model.solve import solve
+from planner.peers.instances import generated
 from planner.reasons import PlanningError
 from planner.resolve.resolver import resolve_scenario
 
@@ -46,58 +46,6 @@ class Result:
     solve_s: float
     segments: int = 0
     map_s: float = 0.0
-
-
-def generated(
-    geo: Geodata, origin: str, destination: str, per_city: int, follow: float, days: int
-) -> dict[str, Any]:
-    """A scenario with teams in every city along the best route, in every country on it."""
-    route = best_routes(geo, RouteRequest(origin=origin, destination=destination))[0]
-    # Teams are based in towns and cities, not at junctions or truck parks.
-    cities = [
-        n
-        for n in route.nodes
-        if n in geo.cities and geo.cities[n].kind in ("capital", "city", "town")
-    ]
-    agencies = [
-        {"id": f"{c}-POL", "country": c, "name": f"{c} police", "kind": "police"}
-        for c in route.countries
-    ]
-    teams = []
-    for city in cities:
-        country = geo.cities[city].country
-        for k in range(per_city):
-            teams.append(
-                {
-                    "id": f"{city}-{k}",
-                    "agency": f"{country}-POL",
-                    "base": city,
-                    "capabilities": ["road", "technical"] if k == 0 else ["road"],
-                }
-            )
-    return {
-        "schema": "cdplan.scenario/1",
-        "operation": {
-            "id": "BENCH",
-            "name": f"bench {origin}-{destination}",
-            "consignment": {"kind": "heroin", "delivery": "live"},
-            "departure": "2026-12-03T06:00:00+00:00",
-            "planned_at": "2026-11-28T00:00:00+00:00",
-        },
-        "route": {"origin": origin, "destination": destination, "alternatives": 1},
-        "movement": {
-            "uncertainty": 0.1,
-            "speed_factor": max(1.0, days * 24 / max(route.hours, 1) / 2),
-        },
-        "agencies": agencies,
-        "teams": teams,
-        "legal": [
-            {"country": c, "authorised": True, "deliveries": ["live", "partial", "substituted"]}
-            for c in route.countries
-        ],
-        "rules": {"max_follow_hours": follow},
-        "solver": {"time_limit_seconds": 60, "workers": 0, "seed": 0},
-    }
 
 
 def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:

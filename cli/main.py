@@ -192,8 +192,34 @@ def plan_cmd(
 
 
 @app.command("bench")
-def bench_cmd() -> None:
+def bench_cmd(
+    peers: Annotated[
+        bool,
+        typer.Option(
+            "--peers", help="The engine against a greedy dispatcher, HiGHS and SCIP, side by side"
+        ),
+    ] = False,
+    sizes: Annotated[
+        str | None,
+        typer.Option("--sizes", help="With --peers: size classes, e.g. S,M (S, M, L, XL, bundled)"),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="With --peers: print JSON")] = False,
+    plot_file: Annotated[
+        Path | None, typer.Option("--plot", help="With --peers: seconds against size, a PNG")
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option("--time-limit", min=1, help="With --peers: seconds per method")
+    ] = 60.0,
+    threads: Annotated[
+        int, typer.Option("--threads", min=1, max=64, help="With --peers: threads per method")
+    ] = 1,
+) -> None:
     """Benchmark build and solve times; ratios are against the baseline solved in the same run."""
+    if peers:
+        _bench_peers(sizes, as_json, plot_file, time_limit, threads)
+        return
+    if sizes or as_json or plot_file:
+        _fail_input("--sizes, --json and --plot go with --peers")
     from cli.bench import run
 
     results = run(load())
@@ -209,6 +235,35 @@ def bench_cmd() -> None:
             f"{r.status:>9} {r.build_s:8.3f} {r.solve_s:8.3f} {ratio:7.2f} {r.segments:5d} "
             f"{r.map_s:6.3f}"
         )
+
+
+def _bench_peers(
+    sizes: str | None, as_json: bool, plot_file: Path | None, time_limit: float, threads: int
+) -> None:
+    from cli.bench_peers import parse_sizes, plot, run_peers, table
+
+    try:
+        classes = parse_sizes(sizes)
+    except ValueError as exc:
+        _fail_input(str(exc))
+    if plot_file is not None and plot_file.suffix.lower() != ".png":
+        _fail_input(f"--plot: {plot_file} must end in .png")
+    # Progress goes to stderr, so that --json output stays a single document on stdout.
+    report = run_peers(
+        load(),
+        classes,
+        time_limit=time_limit,
+        threads=threads,
+        progress=lambda r: err.print(f"{r.name}: done", highlight=False),
+    )
+    if plot_file is not None:
+        plot(report, plot_file)
+        err.print(f"plot: {plot_file}")
+    if as_json:
+        sys.stdout.write(report.model_dump_json(indent=1) + "\n")
+        return
+    for line in table(report):
+        typer.echo(line)
 
 
 @app.command("demo")

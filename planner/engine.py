@@ -85,7 +85,7 @@ def plan(
     if solution.route is None:
         result = _no_plan(scenario, geo, resolved, blocks, solution, info)
     else:
-        result = _assemble(scenario, geo, resolved, problem, solution, info)
+        result = assemble_plan(scenario, geo, resolved, problem, solution, info)
         _self_check(scenario, result, geo)
     log.info(
         "plan %s: %s, %d segments, %d handovers, objective %s, %.3f s solve",
@@ -141,7 +141,7 @@ def _no_plan(
     )
 
 
-def _assemble(
+def assemble_plan(
     scenario: Scenario,
     geo: Geodata,
     resolved: Resolved,
@@ -149,7 +149,7 @@ def _assemble(
     solution: Solution,
     info: OperationInfo,
 ) -> Plan:
-    """Step 4: the plan document for the chosen route and blocks."""
+    """Step 4: the plan document for the chosen route and blocks (of any solver: the peers too)."""
     assert solution.route is not None
     route = problem.routes[solution.route]
     handovers = assemble.handovers(geo, problem, route, solution.blocks)

@@ -106,8 +106,13 @@ def scaled(problem: Problem, b: Block) -> int:
     return round(block_cost(problem, b).total(problem) * SCALE)
 
 
+def pickup_offset(problem: Problem) -> int:
+    """The handovers the first ``min_teams`` blocks do not make, × ``SCALE``."""
+    # The first min_teams blocks of the route pick the consignment up: no handover for them.
+    return round(problem.weights.handovers * problem.min_teams * SCALE)
+
+
 def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
     """Minimise the taken blocks' costs, less the handovers of the first ``min_teams`` blocks."""
-    # The first min_teams blocks of the route pick the consignment up: no handover for them.
-    offset = round(problem.weights.handovers * problem.min_teams * SCALE)
+    offset = pickup_offset(problem)
     model.minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Literal
 
 from planner.constants import CAR_SPEEDUP, FOLLOWING
@@ -170,9 +171,18 @@ class Problem:
         """The absolute time, UTC, ``minutes`` after departure."""
         return self.t0 + timedelta(minutes=minutes)
 
+    @cached_property
+    def _team_by_id(self) -> dict[str, TeamSpec]:
+        # Asked once per candidate block and rule family while the model is built: a lookup,
+        # not a scan of up to 400 teams each time.
+        return {t.id: t for t in self.teams}
+
     def team(self, team_id: str) -> TeamSpec:
         """The team with this id (StopIteration if there is none)."""
-        return next(t for t in self.teams if t.id == team_id)
+        try:
+            return self._team_by_id[team_id]
+        except KeyError:
+            raise StopIteration(team_id) from None
 
     def foreign_limit(self, host: str, team_country: str) -> ForeignLimit | None:
         """How far teams of ``team_country`` may follow into ``host``; None: not at all."""

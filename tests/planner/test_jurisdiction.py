@@ -22,13 +22,15 @@ def test_a_team_never_works_abroad_without_rights() -> None:
 
 
 def test_foreign_observation_within_limits_is_used() -> None:
-    r = _route()
+    # BGR 60 min, ROU 30 min, ROU 90 min: carrying on over the border balances the two follows
+    # (1.5 h each, exposure 2 x 2.25 / 6 h) better than a handover at it (1 h and 2 h: 5 / 6 h).
+    r = route([("BGR", "road", 60), ("ROU", "road", 30), ("ROU", "road", 90)], km=30.0)
     teams = [team("BG", "BGR", routes=[r]), team("RO", "ROU", routes=[r])]
     limit = ForeignLimit(host="ROU", team_country="BGR", max_km=30, max_minutes=300)
     sol = solve(problem([r], teams, foreign=[limit]))
     assert sol.status is PlanStatus.optimal
-    # Without foreign weight the BGR team would carry on; with the default (20 per hour) the
-    # border handover is cheaper: the ROU team takes over at the border.
+    # Without foreign weight the BGR team carries on; with the default (20 per hour, 10 for the
+    # half hour abroad) the border handover is cheaper: the ROU team takes over at the border.
     assert {(b.team, b.first, b.last) for b in sol.blocks} == {("BG", 0, 0), ("RO", 1, 2)}
     free = solve(problem([r], teams, foreign=[limit], weights=Weights(foreign_observation=0)))
     assert {(b.team, b.first, b.last) for b in free.blocks} == {("BG", 0, 1), ("RO", 2, 2)}

@@ -25,7 +25,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.model.blocks import Block
-from planner.model.constraints.presence import blocked_until
+from planner.model.constraints.presence import Reach, occupied, reach_of
 from planner.model.problem import Problem, TeamSpec
 from planner.model.variables import Variables
 
@@ -53,58 +53,107 @@ def add_duty(
         enforce: team id -> an assumption literal guarding that team's rows, in a feasibility
             diagnosis; None otherwise.
     """
+    reach = reach_of(problem)
     for team_id, all_blocks in v.of_team().items():
         team = problem.team(team_id)
         lit = [enforce[team_id]] if enforce is not None else []
         # Outside the land duty model: an escort or tracker of a ferry leg. A remote watch is a
         # duty at a desk: its own windows, as long as technical coverage allows, with the same
         # rest between them.
-        land = [
-            b
-            for b in all_blocks
-            if problem.routes[b.route].segments[b.first].mode != "ferry" and not b.remote
-        ]
-        windows = _windows(model, problem, v, team, land, team.max_duty, "duty", lit)
+        land, remote = on_duty(problem, all_blocks)
+        windows = _windows(model, v, team, land, team.max_duty, "duty", lit, reach)
         if windows:
             v.duties[team_id] = windows
-        remote = [b for b in all_blocks if b.remote]
         if remote and problem.remote is not None:
-            _windows(model, problem, v, team, remote, problem.remote.max_minutes, "desk", lit)
+            _windows(model, v, team, remote, problem.remote.max_minutes, "desk", lit, reach)
+
+
+def on_duty(problem: Problem, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
+    """A team's blocks in the land duty model and in the desk one; ferry legs are in neither."""
+    land = [
+        b
+        for b in blocks
+        if problem.routes[b.route].segments[b.first].mode != "ferry" and not b.remote
+    ]
+    return land, [b for b in blocks if b.remote]
+
+
+def _rowless(team: TeamSpec, blocks: list[Block], max_duty: int) -> bool:
+    """Whether every combination of these blocks fits in one duty, so that no row is needed."""
+    lo = min(b.duty_start for b in blocks)
+    hi = max(b.duty_end for b in blocks)
+    return hi - lo <= max_duty and len(team.availability) == 1
+
+
+def _covers(team: TeamSpec, b: Block, route: int, s: int, max_duty: int) -> bool:
+    """Whether the window anchored at ``s`` on ``route`` may hold block ``b`` (cover row)."""
+    return (
+        route == b.route
+        and s <= b.duty_start
+        and b.duty_end <= s + max_duty
+        and _window_of(team, s, s) == _window_of(team, b.duty_start, b.duty_end)
+    )
+
+
+def lawful_windows(
+    team: TeamSpec, blocks: list[Block], chosen: list[Block], max_duty: int
+) -> list[tuple[int, int]] | None:
+    """Duty windows that let a chosen set of a team's blocks keep the rows of :func:`_windows`.
+
+    The same rule as the rows, as a test of a chosen set (see planner.model.relaxation). A window
+    clashes only with chosen blocks, never with another window, so the set is lawful exactly when
+    each chosen block lies in some window that clashes with none of them; of those, each block
+    is given the latest, which reaches furthest.
+
+    Args:
+        team: the team.
+        blocks: all its candidate blocks in this duty model (they set the anchors).
+        chosen: those taken.
+        max_duty: the longest duty, minutes.
+
+    Returns:
+        The windows as (route, anchor), sorted; empty when no row applies; None when no set of
+        windows keeps the rows.
+    """
+    if not blocks or not chosen or _rowless(team, blocks, max_duty):
+        return []
+    anchors = sorted({(b.route, b.duty_start) for b in blocks})
+    free = [
+        (r, s)
+        for r, s in anchors
+        if not any(a.route == r and a.duty_start < s < a.duty_end + team.min_rest for a in chosen)
+    ]
+    out: set[tuple[int, int]] = set()
+    for b in sorted(chosen, key=lambda b: b.duty_start):
+        holding = [(r, s) for r, s in free if _covers(team, b, r, s, max_duty)]
+        if not holding:
+            return None
+        if not out.intersection(holding):
+            out.add(holding[-1])
+    return sorted(out)
 
 
 def _windows(
     model: cp_model.CpModel,
-    problem: Problem,
     v: Variables,
     team: TeamSpec,
     blocks: list[Block],
     max_duty: int,
     label: str,
     lit: list[cp_model.IntVar],
+    reach: Reach,
 ) -> list[tuple[tuple[int, int], cp_model.IntVar]]:
     """The duty windows of one team's ``blocks``, with their cover and rest rows.
 
     Each window lasts at most ``max_duty``. Returns the windows; empty when every combination of
     the blocks fits in one duty anyway (no rows needed).
     """
-    if not blocks:
-        return []
-    lo = min(b.duty_start for b in blocks)
-    hi = max(b.duty_end for b in blocks)
-    if hi - lo <= max_duty and len(team.availability) == 1:
+    if not blocks or _rowless(team, blocks, max_duty):
         return []  # every combination of these blocks fits in one duty
     anchors = sorted({(b.route, b.duty_start) for b in blocks})
     windows = {a: model.new_bool_var(f"{label}-{team.id}-r{a[0]}-at{a[1]}") for a in anchors}
     for b in blocks:
-        home = _window_of(team, b.duty_start, b.duty_end)
-        inside = [
-            w
-            for (r, s), w in windows.items()
-            if r == b.route
-            and s <= b.duty_start
-            and b.duty_end <= s + max_duty
-            and _window_of(team, s, s) == home
-        ]
+        inside = [w for (r, s), w in windows.items() if _covers(team, b, r, s, max_duty)]
         ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"{label}-cover-{b.id}")
         if lit:
             ct.only_enforce_if(lit)
@@ -114,7 +163,7 @@ def _windows(
         ]
         # Blocks of one team that share a stretch exclude each other already (presence), so
         # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
-        for k, clique in enumerate(_cliques(problem, r, clash)):
+        for k, clique in enumerate(_cliques(clash, reach)):
             ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
             ct.with_name(f"{label}-rest-{team.id}-at{s}-{k}")
             if lit:
@@ -122,20 +171,14 @@ def _windows(
     return list(windows.items())
 
 
-def _cliques(problem: Problem, route: int, blocks: list[Block]) -> list[list[Block]]:
+def _cliques(blocks: list[Block], reach: Reach) -> list[list[Block]]:
     """Cover blocks by groups that pairwise exclude each other (they meet at a stretch).
 
     A block occupies the stretches from its first segment to the last one its team cannot get
     ahead of in time (see planner.model.constraints.presence); intervals that share a point form
     a clique. Greedy by interval end: each point taken is the end of the earliest-ending block.
     """
-    spans = sorted(
-        (
-            (b.first, b.last if b.remote else blocked_until(problem, route, b.last), b)
-            for b in blocks
-        ),
-        key=lambda x: (x[1], x[0]),
-    )
+    spans = sorted(((*occupied(b, reach), b) for b in blocks), key=lambda x: (x[1], x[0]))
     out: list[list[Block]] = []
     left = spans
     while left:

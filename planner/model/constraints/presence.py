@@ -14,12 +14,19 @@ one at-most-one per team and segment, which presolves and relaxes far better tha
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from functools import cache
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
+from planner.model.blocks import Block
 from planner.model.problem import Problem
 from planner.model.variables import Variables
+
+# (route, last segment) -> the last segment the team cannot start in time: blocked_until, cached
+# for one problem (it is asked once per block and family, and each answer walks the route).
+Reach = Callable[[int, int], int]
 
 
 def blocked_until(problem: Problem, route: int, last: int) -> int:
@@ -34,6 +41,26 @@ def blocked_until(problem: Problem, route: int, last: int) -> int:
             break
         k = nxt
     return k
+
+
+def reach_of(problem: Problem) -> Reach:
+    """:func:`blocked_until` of one problem, each answer computed once."""
+    return cache(lambda r, last: blocked_until(problem, r, last))
+
+
+def occupied(b: Block, reach: Reach) -> tuple[int, int]:
+    """The first and last segment block ``b`` occupies (see the module doc)."""
+    # A remote watch is kept from a desk: no drive ahead to account for after it.
+    return b.first, b.last if b.remote else reach(b.route, b.last)
+
+
+def apart(chosen: list[Block], reach: Reach) -> bool:
+    """Whether one team's chosen blocks keep the rows of :func:`add_presence`: none share a stretch.
+
+    The same rule as the rows, as a test of a chosen set (see planner.model.relaxation).
+    """
+    spans = sorted((b.route, *occupied(b, reach)) for b in chosen)
+    return all(r1 != r2 or hi1 < lo2 for (r1, _, hi1), (r2, lo2, _) in pairwise(spans))
 
 
 def add_presence(
@@ -53,16 +80,15 @@ def add_presence(
         enforce: team id -> an assumption literal guarding that team's rows, in a feasibility
             diagnosis; None otherwise.
     """
-    reach = cache(lambda r, last: blocked_until(problem, r, last))
+    reach = reach_of(problem)
     for team, blocks in v.of_team().items():
         if len(blocks) < 2:
             continue
         lit = [enforce[team]] if enforce is not None else []
         at: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         for b in blocks:
-            # A remote watch is kept from a desk: no drive ahead to account for after it.
-            last = b.last if b.remote else reach(b.route, b.last)
-            for s in range(b.first, last + 1):
+            first, last = occupied(b, reach)
+            for s in range(first, last + 1):
                 at[(b.route, s)].append(v.take[b.id])
         for (r, s), takes in at.items():
             if len(takes) > 1:
