@@ -30,9 +30,9 @@ from planner.model.constraints.presence import Reach, apart, reach_of
 from planner.model.objective import pickup_offset, scaled
 from planner.model.problem import Problem
 
-# How many times a cheapest cover that breaks a rule is sought again without the blocks that
-# break it (each try is one shortest path per route: milliseconds).
-REPAIRS = 8
+# How many cheapest covers are tried before the model decides: each is one shortest path per
+# route, about 10 ms on the largest bench operations, so trying never costs much of a search.
+TRIES = 8
 # The cost of a block set aside: more than any cover could cost, so no cheapest cover takes it.
 UNREACHABLE = 10**15
 
@@ -194,9 +194,10 @@ def lawful_cover(problem: Problem, blocks: list[Block]) -> Cover | None:
     The cheapest cover's cost is a lower bound, so any lawful cover at that cost is optimal.
     When the cover found breaks a rule between blocks (ties are common: teams based in the same
     town cost the same, and the search gives one team every stretch it is cheapest on), a
-    broken team's later blocks go to unused teams with the same stretch at the same cost; where
-    there are none, those blocks are set aside and the cover is sought again, a few times. A
-    dearer cover proves nothing: the model decides.
+    broken team's later blocks go to other teams with the same stretch at the same cost. Where
+    that fails, the cover is sought again without the broken teams' later blocks, or without
+    their first ones (a short depth-first search, ``TRIES`` covers at most). A dearer cover
+    proves nothing: the model decides.
 
     Args:
         problem: the planning problem.
@@ -212,19 +213,25 @@ def lawful_cover(problem: Problem, blocks: list[Block]) -> Cover | None:
     twins: dict[tuple[int, int, int, int], list[Block]] = defaultdict(list)
     costs = [scaled(problem, b) for b in blocks]
     cost_of = {b.id: c for b, c in zip(blocks, costs, strict=True)}
+    index = {b.id: i for i, b in enumerate(blocks)}
     for b, c in zip(blocks, costs, strict=True):
         of_team[b.team].append(b)
         twins[(b.route, b.first, b.last, c)].append(b)
     bound: int | None = None
-    for _ in range(REPAIRS + 1):
-        covers = [cheapest_cover(problem, blocks, r.index, costs) for r in problem.routes]
+    stack: list[frozenset[int]] = [frozenset()]  # blocks set aside, by index
+    for _ in range(TRIES):
+        if not stack:
+            return None
+        aside = stack.pop()
+        tried = [UNREACHABLE if i in aside else c for i, c in enumerate(costs)]
+        covers = [cheapest_cover(problem, blocks, r.index, tried) for r in problem.routes]
         found = [(c[0], r, c[1]) for r, c in enumerate(covers) if c is not None]
         if not found:
-            return None
+            continue
         cost, route, chosen = min(found, key=lambda f: (f[0], f[1]))
         bound = cost if bound is None else bound
         if cost > bound:
-            return None
+            continue
         duty_of, broken = duties(problem, of_team, chosen)
         swapped = _swap(problem, of_team, chosen, broken, twins, cost_of) if broken else None
         if swapped is not None:
@@ -233,10 +240,9 @@ def lawful_cover(problem: Problem, blocks: list[Block]) -> Cover | None:
         if not broken:
             offset = pickup_offset(problem)
             return Cover(route=route, blocks=chosen, objective=cost - offset, duty_of=duty_of)
-        # Set aside every block but the first of each team that breaks a rule (an unreachable
-        # cost, so the search never takes them).
-        index = {id(b): i for i, b in enumerate(blocks)}
-        for team_id in broken:
-            for b in sorted((b for b in chosen if b.team == team_id), key=lambda b: b.first)[1:]:
-                costs[index[id(b)]] = UNREACHABLE
+        runs = [sorted((b for b in chosen if b.team == t), key=lambda b: b.first) for t in broken]
+        first = {index[run[0].id] for run in runs}
+        later = {index[b.id] for run in runs for b in run[1:]}
+        # Depth first, the later blocks set aside first (popped first).
+        stack += [aside | first, aside | later]
     return None
