@@ -125,7 +125,7 @@ def solve_scip(lm: LinearModel, *, time_limit: float, threads: int = 1) -> MipOu
         The outcome.
 
     Raises:
-        RuntimeError: this OR-tools build has no SCIP.
+        RuntimeError: this OR-tools build has no SCIP, or SCIP refuses the gap setting.
     """
     t = time.perf_counter()
     solver = pywraplp.Solver.CreateSolver("SCIP")
@@ -136,7 +136,8 @@ def solve_scip(lm: LinearModel, *, time_limit: float, threads: int = 1) -> MipOu
     solver.SetNumThreads(int(threads))
     if _integral(lm):
         # SCIP stops at an absolute gap of zero by default; below one unit is the same proof.
-        solver.SetSolverSpecificParametersAsString(f"limits/absgap = {_ABS_GAP}\n")
+        if not solver.SetSolverSpecificParametersAsString(f"limits/absgap = {_ABS_GAP}\n"):
+            raise RuntimeError("SCIP refused limits/absgap: the proof would not match")
     inf = solver.infinity()
     xs = [
         solver.IntVar(-inf if math.isinf(lo) else lo, inf if math.isinf(hi) else hi, "")
