@@ -62,6 +62,8 @@ def build(problem: Problem, blocks: list[Block] | None = None, *, diagnose: bool
             for s in r.segments
         }
         team_lits = {t.id: model.new_bool_var(f"assume-team-{t.id}") for t in problem.teams}
+    # The coverage relaxation (planner.model.relaxation) asks the same families of a chosen set:
+    # a new family must be asked there too (tests/planner/test_peers.py checks the row names).
     add_route_choice(model, v)
     add_coverage(model, problem, v, coverage_lits or None)
     add_presence(model, problem, v, team_lits or None)

@@ -6,6 +6,7 @@ and a property: on random small problems the engine, CP-SAT alone, HiGHS and SCI
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import pytest
@@ -13,16 +14,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ortools.sat.python import cp_model
 
+from geodata import Geodata
+from planner.examples import path_of
+from planner.io import load_scenario, parse_scenario
 from planner.model.blocks import all_blocks
 from planner.model.builder import build
 from planner.model.objective import SCALE
-from planner.model.problem import Problem
+from planner.model.problem import Problem, Remote
 from planner.model.relaxation import lawful_cover
 from planner.model.solve import solve
 from planner.peers.greedy import dispatch
 from planner.peers.linear import from_cp_model
 from planner.peers.mip import solve_highs, solve_scip
 from planner.plan import PlanStatus
+from planner.resolve.resolver import resolve_scenario
 from planner.weights import Weights
 from tests.planner.builders import problem, route, team
 
@@ -132,7 +137,7 @@ def test_an_enforced_row_is_refused_not_dropped() -> None:
 @st.composite
 def _problems(draw: st.DrawFn) -> Problem:
     """Random small problems: 2-6 stretches in one or two states, 2-6 teams with duty limits,
-    some free only in one or two windows."""
+    some free only in one or two windows, some technical where a desk may watch a beacon."""
     n = draw(st.integers(2, 6))
     parts = [
         (
@@ -148,6 +153,7 @@ def _problems(draw: st.DrawFn) -> Problem:
             f"T{i}",
             draw(st.sampled_from(["BGR", "ROU"])),
             routes=[r],
+            caps=draw(st.sampled_from([("road",), ("road",), ("road", "technical")])),
             reach=draw(st.sampled_from([0, 0, 30, 60, 120])),  # ties: teams as near as others
             duty_hours=draw(st.sampled_from([4, 6, 12])),
             rest_hours=draw(st.sampled_from([2, 8])),
@@ -159,12 +165,23 @@ def _problems(draw: st.DrawFn) -> Problem:
         )
         for i in range(draw(st.integers(2, 6)))
     ]
-    return problem(
+    pb = problem(
         [r],
         teams,
         max_follow_hours=draw(st.sampled_from([3, 6])),
         weights=Weights(exposure=draw(st.sampled_from([5.0, 20.0]))),
     )
+    # Sometimes a beacon may be watched from a desk: remote blocks and their desk windows.
+    remote = draw(
+        st.sampled_from(
+            [
+                None,
+                Remote(road=False, static=True, max_minutes=90),
+                Remote(road=True, static=True, max_minutes=240),
+            ]
+        )
+    )
+    return dataclasses.replace(pb, remote=remote)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -193,3 +210,13 @@ def test_every_solver_finds_the_same_optimum(pb: Problem) -> None:
         greedy = dispatch(pb, blocks)
         if greedy.objective is not None:
             assert greedy.objective >= cpsat.report.objective - 1e-9
+
+
+def test_the_relaxation_knows_every_family_of_rows(geo: Geodata) -> None:
+    # The relaxation proves a cover lawful by asking it the rules of route choice, coverage,
+    # presence and duty (land and desk). A new family of rows must be taught to it first.
+    data = load_scenario(path_of("aurora-batumi-sofia")).model_dump(mode="json", by_alias=True)
+    pb = resolve_scenario(parse_scenario(data), geo).problem
+    names = {ct.name.split("-")[0] for ct in build(pb).model.proto.constraints}
+    assert {"route", "coverage", "presence", "duty"} <= names
+    assert names <= {"route", "coverage", "presence", "duty", "desk"}
