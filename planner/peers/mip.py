@@ -134,10 +134,10 @@ def solve_scip(lm: LinearModel, *, time_limit: float, threads: int = 1) -> MipOu
     solver.SuppressOutput()
     solver.SetTimeLimit(round(time_limit * 1000))
     solver.SetNumThreads(int(threads))
-    if _integral(lm):
-        # SCIP stops at an absolute gap of zero by default; below one unit is the same proof.
-        if not solver.SetSolverSpecificParametersAsString(f"limits/absgap = {_ABS_GAP}\n"):
-            raise RuntimeError("SCIP refused limits/absgap: the proof would not match")
+    # SCIP stops at an absolute gap of zero by default; below one unit is the same proof.
+    gap = f"limits/absgap = {_ABS_GAP}\n"
+    if _integral(lm) and not solver.SetSolverSpecificParametersAsString(gap):
+        raise RuntimeError("SCIP refused limits/absgap: the proof would not match")
     inf = solver.infinity()
     xs = [
         solver.IntVar(-inf if math.isinf(lo) else lo, inf if math.isinf(hi) else hi, "")
