@@ -26,6 +26,7 @@ class PeersReport(BaseModel):
 
     time_limit_seconds: float = Field(description="Each method's search limit, seconds")
     threads: int = Field(description="Each method's threads")
+    repeat: int = Field(description="Solves per method and instance; the median time is kept")
     load_average: float = Field(description="The machine's 1-minute load average at the start")
     instances: list[InstanceResult] = Field(description="Every instance, bundled ones first")
 
@@ -54,6 +55,7 @@ def run_peers(
     *,
     time_limit: float,
     threads: int,
+    repeat: int = 1,
     progress: Callable[[InstanceResult], None] | None = None,
 ) -> PeersReport:
     """Every instance of the classes asked for, every method on each, in this process."""
@@ -65,12 +67,18 @@ def run_peers(
     solve_instance(smallest, tuple(Method), time_limit=time_limit, threads=threads)
     out = []
     for inst in todo:
-        result = solve_instance(inst, tuple(Method), time_limit=time_limit, threads=threads)
+        result = solve_instance(
+            inst, tuple(Method), time_limit=time_limit, threads=threads, repeat=repeat
+        )
         out.append(result)
         if progress is not None:
             progress(result)
     return PeersReport(
-        time_limit_seconds=time_limit, threads=threads, load_average=load, instances=out
+        time_limit_seconds=time_limit,
+        threads=threads,
+        repeat=repeat,
+        load_average=load,
+        instances=out,
     )
 
 
@@ -119,7 +127,8 @@ def table(report: PeersReport) -> list[str]:
         )
     lines.append(
         f"time limit {report.time_limit_seconds:g} s, {report.threads} thread(s) per method, "
-        f"load average {report.load_average:.2f} at the start; (Nx): seconds / engine seconds; "
+        f"median of {report.repeat}, load average {report.load_average:.2f} at the start; "
+        "(Nx): seconds / engine seconds; "
         "objectives: + is worse than the engine; ! = refused by the checker"
     )
     bad = [

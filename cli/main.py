@@ -237,10 +237,13 @@ def bench_cmd(
     threads: Annotated[
         int, typer.Option("--threads", min=1, max=64, help="With --peers: threads per method")
     ] = 1,
+    repeat: Annotated[
+        int, typer.Option("--repeat", min=1, max=9, help="With --peers: median of N solves")
+    ] = 1,
 ) -> None:
     """Benchmark build and solve times; ratios are against the baseline solved in the same run."""
     if peers:
-        _bench_peers(sizes, as_json, plot_file, time_limit, threads)
+        _bench_peers(sizes, as_json, plot_file, time_limit, threads, repeat)
         return
     if sizes or as_json or plot_file:
         _fail_input("--sizes, --json and --plot go with --peers")
@@ -262,7 +265,12 @@ def bench_cmd(
 
 
 def _bench_peers(
-    sizes: str | None, as_json: bool, plot_file: Path | None, time_limit: float, threads: int
+    sizes: str | None,
+    as_json: bool,
+    plot_file: Path | None,
+    time_limit: float,
+    threads: int,
+    repeat: int,
 ) -> None:
     from cli.bench_peers import parse_sizes, plot, run_peers, table
 
@@ -278,6 +286,7 @@ def _bench_peers(
         classes,
         time_limit=time_limit,
         threads=threads,
+        repeat=repeat,
         progress=lambda r: err.print(f"{r.name}: done", highlight=False),
     )
     if plot_file is not None:
