@@ -69,6 +69,12 @@ class PeerResult(BaseModel):
     )
     violations: list[str] = Field(description="The checker's findings, when it failed")
     detail: str = Field(description="Solver, version and its own status")
+    seconds_vs_engine: float | None = Field(
+        default=None, description="seconds / the engine's seconds on the same instance"
+    )
+    objective_vs_engine: float | None = Field(
+        default=None, description="objective / the engine's objective (1: as good; above: worse)"
+    )
 
 
 class InstanceResult(BaseModel):
@@ -132,6 +138,17 @@ def _result(
         violations=judged[1],
         detail=detail,
     )
+
+
+def _against(r: PeerResult, base: PeerResult) -> PeerResult:
+    """``r`` with its seconds and objective as ratios to the engine's."""
+    seconds = r.seconds / base.seconds if base.seconds > 0 else None
+    objective = (
+        r.objective / base.objective
+        if r.objective is not None and base.objective is not None and base.objective > 0
+        else None
+    )
+    return r.model_copy(update={"seconds_vs_engine": seconds, "objective_vs_engine": objective})
 
 
 def _report(objective: float | None, bound: float | None, seconds: float, n: int) -> SolverReport:
@@ -300,6 +317,9 @@ def solve_instance(
                 )
             )
     results = {m.value: sorted(rs, key=lambda r: r.seconds)[len(rs) // 2] for m, rs in runs.items()}
+    base = results.get(Method.engine.value)
+    if base is not None:
+        results = {m: _against(r, base) for m, r in results.items()}
     return InstanceResult(
         name=instance.name,
         size=instance.size,
