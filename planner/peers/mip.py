@@ -9,7 +9,11 @@ gap tolerated. Loading the model into a solver is timed apart from the solve.
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import highspy
@@ -40,6 +44,24 @@ class MipOutcome:
     version: str
 
 
+@contextmanager
+def _banner_to_stderr() -> Iterator[None]:
+    """Standard output sent to standard error for a moment, at the level of file descriptors.
+
+    HiGHS prints its banner to the process's standard output when its first instance is made,
+    before any option can turn it off; ``cdplan bench --peers --json`` must print one JSON
+    document and nothing else there.
+    """
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
 def _integral(lm: LinearModel) -> bool:
     return lm.scale == 1.0 and all(c == int(c) for c in lm.cost) and lm.offset == int(lm.offset)
 
@@ -63,7 +85,8 @@ def solve_highs(lm: LinearModel, *, time_limit: float, threads: int = 1) -> MipO
         The outcome.
     """
     t = time.perf_counter()
-    h = highspy.Highs()
+    with _banner_to_stderr():
+        h = highspy.Highs()
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(time_limit))
     h.setOptionValue("threads", int(threads))
