@@ -14,6 +14,7 @@ import typer
 from rich.console import Console
 
 from cli.places import places_app
+from cli.robustness import robustness_cmd
 from cli.service import audit_app, serve, users_app
 from cli.summary import print_summary
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
@@ -35,6 +36,7 @@ app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(places_app, name="places")
 app.command("serve")(serve)
+app.command("robustness")(robustness_cmd)
 
 err = Console(stderr=True)
 out = Console()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -25,6 +26,10 @@ from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, segment_lines, track
 from planner.exports.offline import make_offline
 from planner.plan import Plan
+
+# A handover that holds in this share of sampled worlds is shown green, then amber, else red.
+HOLD_GOOD = 0.95
+HOLD_FAIR = 0.8
 
 PALETTE = [
     "#1f77b4",
@@ -133,8 +138,38 @@ def _panel(plan: Plan, colours: dict[str, str]) -> str:
 """
 
 
-def render_map(plan: Plan, geo: Geodata) -> str:
-    """The map as one self-contained, offline HTML page."""
+def _hold_colour(share: float) -> str:
+    """Green where a handover holds in nearly every sample, amber, then red."""
+    if share >= HOLD_GOOD:
+        return "#1e8449"
+    return "#d68910" if share >= HOLD_FAIR else "#c0392b"
+
+
+def _holds_layer(plan: Plan, holds: Sequence[float]) -> folium.FeatureGroup:
+    """Each handover coloured by the share of sampled worlds in which it holds."""
+    layer = folium.FeatureGroup(name="Handovers: how often they hold")
+    for h, share in zip(plan.handovers, holds, strict=False):
+        text = (
+            f"{h.kind} handover at {h.place.name}, {h.from_team} to {h.to_team}: holds in "
+            f"{share:.0%} of sampled worlds"
+        )
+        folium.CircleMarker(
+            (h.place.lat, h.place.lon),
+            radius=11,
+            color=_hold_colour(share),
+            weight=4,
+            fill=False,
+            tooltip=_esc(text),
+        ).add_to(layer)
+    return layer
+
+
+def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None) -> str:
+    """The map as one self-contained, offline HTML page.
+
+    ``holds``: the share of sampled worlds in which each handover holds (``cdplan
+    robustness``), in the order of ``plan.handovers``; shown as a layer of its own.
+    """
     line = route_line(plan)
     bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
     view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
@@ -251,6 +286,8 @@ def render_map(plan: Plan, geo: Geodata) -> str:
             tooltip=_esc(f"{h.kind}: {h.place.name}"),
         ).add_to(points)
     points.add_to(m)
+    if holds is not None:
+        _holds_layer(plan, holds).add_to(m)
 
     bases = folium.FeatureGroup(name="Team bases and first moves")
     first_post: dict[str, tuple[float, float]] = {}
