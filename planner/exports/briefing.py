@@ -161,6 +161,7 @@ STANDING = {
 }
 WAITS = {
     "crossing_hours": "wait for the crossing to open",
+    "crossing_closed": "wait for the closed crossing to reopen",
     "sailing": "wait for the sailing",
     "truck_ban": "wait out a truck ban",
     "weekly_rest": "driver's weekly rest",
