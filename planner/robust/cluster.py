@@ -38,8 +38,15 @@ R = TypeVar("R")
 class Pool(Protocol):
     """Somewhere to run tasks: how many run at once, where, and the mapping itself."""
 
-    workers: int
-    scheduler: str
+    @property
+    def workers(self) -> int:
+        """Tasks run at once."""
+        ...
+
+    @property
+    def scheduler(self) -> str:
+        """Where the tasks run: a scheduler's address."""
+        ...
 
     def map(self, fn: Callable[[S, I], R], shared: S, items: Sequence[I]) -> list[R]:
         """``[fn(shared, item) for item in items]``, computed on the workers, in order."""
@@ -102,7 +109,8 @@ def connect(scheduler: str | None = None, *, workers: int | None = None) -> Iter
             n_workers=workers or os.cpu_count() or 1,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            # Any free port: another cluster on this machine may hold the usual 8787.
+            dashboard_address=":0",
             silence_logs=logging.ERROR,
         )
         client = Client(cluster)
@@ -161,3 +169,14 @@ class ProcessPool:
     def close(self) -> None:
         """Stop the processes."""
         self._pool.shutdown()
+
+
+class InProcess:
+    """Tasks run one after another in this process: for tests and one-off studies."""
+
+    workers = 1
+    scheduler = "in-process"
+
+    def map(self, fn: Callable[[S, I], R], shared: S, items: Sequence[I]) -> list[R]:
+        """``[fn(shared, item) for item in items]``, here and now."""
+        return [fn(shared, item) for item in items]

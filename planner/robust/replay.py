@@ -15,12 +15,14 @@ time on the segment the truck is on: its team watches the truck stand.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, timedelta
 
-from geodata.hours import next_passage
 from geodata.sailings import next_departure
+from planner.reasons import PlanningError
 from planner.resolve.atoms import Atom
-from planner.resolve.clock.waits import ban_end, timetable_of
+from planner.resolve.clock import waits
+from planner.resolve.clock.waits import timetable_of
 from planner.robust.sampling import Draw, triangular
 from planner.robust.skeleton import Skeleton
 
@@ -86,34 +88,46 @@ def _sailing(sk: Skeleton, j: int, ready: float, draw: Draw) -> float:
 
 
 def _next(sk: Skeleton, atom: Atom, ready: float) -> float | None:
-    """The first sailing whose check-in a consignment ready at ``ready`` makes, or None."""
+    """The first sailing not cancelled whose check-in a consignment ready at ``ready`` makes."""
     ctx = sk.ctx
     table = timetable_of(ctx, atom)
     checkin = table.checkin_minutes if table is not None else 0
     known = ctx.sailings.get(atom.line or "")
+    cancelled = ctx.cancelled.get(atom.line or "", frozenset())
     if known:
-        later = [ctx.minutes(s) for s in known if ctx.minutes(s) >= ready + checkin]
+        later = [
+            ctx.minutes(s)
+            for s in known
+            if ctx.minutes(s) >= ready + checkin and s.astimezone(UTC) not in cancelled
+        ]
         return min(later) if later else None
     if table is None:
         return None
-    found = next_departure(table, ctx.at(ready), ctx.zones.get(atom.start.country, "UTC"))
+    zone = ctx.zones.get(atom.start.country, "UTC")
+    found = next_departure(table, ctx.at(ready), zone)
+    while found is not None and found.astimezone(UTC) in cancelled:
+        found = next_departure(table, found - timedelta(minutes=checkin - 1), zone)
     return ctx.minutes(found) if found is not None else None
 
 
 def constraint(sk: Skeleton, j: int, ready: float, draw: Draw) -> float:
-    """The earliest time step ``j`` may start for a consignment ready at ``ready``."""
+    """The earliest time step ``j`` may start for a consignment ready at ``ready``.
+
+    A ferry waits for its sailing; a border queue for the crossing's hours and the end of any
+    closure (the engine's own rule, for the queue the sample draws); a road leg for the end of
+    a truck ban.
+    """
     atom, ctx = sk.steps[j].atom, sk.ctx
     if atom.mode == "ferry":
         return _sailing(sk, j, ready, draw)
-    crossing = atom.start.crossing
-    if atom.mode == "border" and crossing is not None and crossing in ctx.hours:
-        zone = ctx.zones.get(atom.country or "", "UTC")
-        found = next_passage(ctx.hours[crossing], ctx.at(ready), _dwell(sk, j, draw), zone)
-        if found is None:
-            raise NoWayOnError(f"{atom.start.name} is not open long enough for its queue")
-        return ctx.minutes(found)
+    if atom.mode == "border":
+        queue = replace(atom, dwell=_dwell(sk, j, draw))
+        try:
+            return waits.constraint(queue, ctx, ready, "nominal", None)[0]
+        except PlanningError as exc:
+            raise NoWayOnError(exc.reasons[0].message) from exc
     if atom.mode == "road":
-        return ban_end(atom, ctx, ready)[0]
+        return waits.ban_end(atom, ctx, ready)[0]
     return ready
 
 

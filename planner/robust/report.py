@@ -107,6 +107,7 @@ def _cause(seg: PlanSegment | None) -> str:
         return {
             "sailing": f"the sailing from {here} is missed, cancelled or late",
             "crossing_hours": f"{here} is closed when the consignment arrives",
+            "crossing_closed": f"{here} is closed when the consignment arrives",
             "truck_ban": f"a truck ban holds the consignment at {here}",
         }.get(seg.kind or "", f"the wait at {here} is longer than planned")
     if seg.mode == "ferry":

@@ -134,9 +134,7 @@ def _steps(groups: list[list[Timed]], geo: Geodata) -> list[Step]:
             whole = replace(atom, part=None)
             if atom.part is not None and atom.part[0] > 1 and steps:
                 last = steps[-1]
-                steps[-1] = replace(
-                    last, parts=(*last.parts, k), nominal=(*last.nominal, length)
-                )
+                steps[-1] = replace(last, parts=(*last.parts, k), nominal=(*last.nominal, length))
                 continue
             crossing = geo.crossings.get(atom.start.crossing or "")
             heavy = (
@@ -253,8 +251,7 @@ def build(scenario: Scenario, plan: Plan, geo: Geodata) -> Skeleton:
         segments=segments,
         blocks=tuple(blocks),
         teams={
-            t.id: TeamLimits(t.max_duty, t.min_rest, tuple(t.availability))
-            for t in problem.teams
+            t.id: TeamLimits(t.max_duty, t.min_rest, tuple(t.availability)) for t in problem.teams
         },
         handovers=tuple(_handovers(plan, blocks)),
         overlap=problem.overlap,

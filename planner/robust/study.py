@@ -31,9 +31,7 @@ def chunks(samples: int, workers: int, *, replan: bool) -> list[list[int]]:
     return [list(range(a, min(samples, a + size))) for a in range(0, samples, size)]
 
 
-def as_study(
-    scenario: Scenario, plan: Plan, *, seed: int, world: World, replan: bool
-) -> Study:
+def as_study(scenario: Scenario, plan: Plan, *, seed: int, world: World, replan: bool) -> Study:
     """A study as plain data for the workers: the scenario and the plan as JSON values."""
     return Study(
         scenario=scenario.model_dump(mode="json", by_alias=True, exclude_none=True),

@@ -169,4 +169,3 @@ def run_samples(study: Study, indices: Sequence[int]) -> list[Outcome]:
 def warm() -> None:
     """Load the geodata in this process, so the first task does not pay for it."""
     load()
-
