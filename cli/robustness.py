@@ -71,7 +71,9 @@ def _print(report: Robustness) -> None:
 
 def robustness_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
-    samples: Annotated[int, typer.Option("--samples", min=1, max=100_000)] = 200,
+    samples: Annotated[
+        int, typer.Option("--samples", min=1, max=100_000, help="How many worlds to draw")
+    ] = 200,
     seed: Annotated[int, typer.Option("--seed", min=0, help="Same seed, same figures")] = 0,
     replan: Annotated[
         bool, typer.Option("--replan", help="Re-plan each failed sample from where it failed")

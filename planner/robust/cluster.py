@@ -125,6 +125,12 @@ def connect(scheduler: str | None = None, *, workers: int | None = None) -> Iter
             cluster.close()
 
 
+def wait_for_workers(address: str, workers: int, *, timeout: float) -> None:
+    """Wait until the cluster at ``address`` has ``workers`` workers (TimeoutError if not)."""
+    with Client(address, timeout=timeout) as client:
+        client.wait_for_workers(workers, timeout=timeout)
+
+
 def run_tasks(
     fn: Callable[[S, I], R],
     items: Sequence[I],
@@ -146,25 +152,28 @@ def _init(shared: Any) -> None:
     _SHARED["value"] = shared
 
 
-def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
-    return fn(_SHARED["value"], item)
+def _call(fn: Callable[[Any, Any], Any], shared: Any, item: Any) -> Any:
+    return fn(_SHARED["value"] if shared is None else shared, item)
 
 
 class ProcessPool:
     """A plain process pool with the same shape as :class:`DaskPool` (the benchmark's baseline).
 
-    The shared value is handed to each process once, when it starts: use one pool per value.
+    ``shared`` is handed to each process once, when it starts; a call with another shared value
+    sends that value with every task.
     """
 
     def __init__(self, shared: Any, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.scheduler = "process-pool"
+        self._shared = shared
         self._pool = ProcessPoolExecutor(self.workers, initializer=_init, initargs=(shared,))
 
     def map(self, fn: Callable[[S, I], R], shared: S, items: Sequence[I]) -> list[R]:
         """``[fn(shared, item) for item in items]`` in the pool's processes, in order."""
-        del shared  # handed to every process when it started
-        return list(self._pool.map(_call, [fn] * len(items), items))
+        sent = None if shared is self._shared else shared
+        n = len(items)
+        return list(self._pool.map(_call, [fn] * n, [sent] * n, items))
 
     def close(self) -> None:
         """Stop the processes."""

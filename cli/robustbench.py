@@ -1,0 +1,186 @@
+"""Robustness throughput: Dask against a plain process pool, on this machine, in one run.
+
+``python -m cli.robustbench [--samples N] [--replan-samples M] [--workers W]`` plans Aurora, then
+runs the same study twice on each engine, one after the other: a ``LocalCluster`` of W
+single-threaded worker processes, and a ``concurrent.futures.ProcessPoolExecutor`` of W
+processes. Both get the study once per process and load the geodata when they start; both are
+warmed up (processes started, skeleton built) before the clock starts, so the figures compare
+the engines' throughput, not their start-up, which is reported apart (the pool forks this
+process, geodata and all; Dask's workers start afresh, as they would on another machine).
+Each engine runs twice, alternately, and its best run counts. Two workloads: replays
+alone (a fraction of a millisecond a sample) and replays with ``--replan`` (a solve per failed
+sample). It then times ``cdplan robustness`` on Aurora end to end, with a local cluster and
+against a scheduler and two workers it starts on 127.0.0.1 (``dask scheduler``,
+``dask worker``), as a user with a cluster would. The load average before each phase is
+printed: other work on the machine slows both engines alike, but not evenly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from geodata import load
+from planner import examples
+from planner.engine import plan as make_plan
+from planner.io import load_scenario
+from planner.robust.cluster import Pool, ProcessPool, connect, wait_for_workers
+from planner.robust.study import chunks
+from planner.robust.tasks import Study, run_samples
+from planner.robust.world import World
+
+# The scheduler the bench starts listens here (loopback only).
+PORT = 8799
+SCHEDULER_READY_SECONDS = 30
+# Each engine is measured this many times, alternately, and its best run counts: the machine is
+# shared, and a burst of other work during one run should not decide the comparison.
+ROUNDS = 2
+
+
+def _load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f} (5 min {five:.2f})"
+
+
+def _timed(pool: Pool, study: Study, samples: int) -> float:
+    parts = chunks(samples, pool.workers, replan=study.replan)
+    start = time.perf_counter()
+    pool.map(run_samples, study, parts)
+    return samples / (time.perf_counter() - start)
+
+
+def _measure(
+    name: str, open_pool: Callable[[], Iterator[Pool]], studies: list[tuple[Study, int]]
+) -> list[float]:
+    print(f"{name}: {_load()}", flush=True)
+    start = time.perf_counter()
+    with contextmanager(open_pool)() as pool:
+        warmup = Study(studies[0][0].scenario, studies[0][0].plan, seed=10**6)
+        pool.map(run_samples, warmup, [[0], [1]] * pool.workers)
+        print(f"  start-up and warm-up {time.perf_counter() - start:.2f} s", flush=True)
+        rates = []
+        for study, samples in studies:
+            rate = _timed(pool, study, samples)
+            kind = "with --replan" if study.replan else "replays"
+            print(f"  {samples} samples, {kind}: {rate:.0f} samples/s", flush=True)
+            rates.append(rate)
+    return rates
+
+
+def _cli(*args: str) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "cli.main", "robustness", *args, "--json"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    return time.perf_counter() - start
+
+
+@contextmanager
+def _scheduler(workers: int) -> Iterator[str]:
+    """A scheduler and ``workers`` single-threaded workers on 127.0.0.1, stopped afterwards."""
+    dask = shutil.which("dask", path=str(Path(sys.executable).parent)) or "dask"
+    address = f"tcp://127.0.0.1:{PORT}"
+    env = {**os.environ, "PYTHONPATH": str(Path.cwd())}
+    procs = [
+        subprocess.Popen(
+            [
+                dask,
+                "scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(PORT),
+                "--dashboard-address",
+                ":0",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+        )
+    ]
+    try:
+        procs += [
+            subprocess.Popen(
+                [
+                    dask,
+                    "worker",
+                    address,
+                    "--nworkers",
+                    "1",
+                    "--nthreads",
+                    "1",
+                    "--dashboard-address",
+                    ":0",
+                ],
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+                env=env,
+            )
+            for _ in range(workers)
+        ]
+        wait_for_workers(address, workers, timeout=SCHEDULER_READY_SECONDS)
+        yield address
+    finally:
+        for p in reversed(procs):
+            p.terminate()
+        for p in procs:
+            p.wait(timeout=30)
+
+
+def main() -> None:
+    """Run the benchmark and print its figures (see the module doc)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--samples", type=int, default=20_000)
+    parser.add_argument("--replan-samples", type=int, default=2_000)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    geo = load()
+    path = examples.path_of("aurora-batumi-sofia")
+    scenario = load_scenario(path)
+    plan = make_plan(scenario, geo)
+    from planner.robust.study import as_study
+
+    plain = as_study(scenario, plan, seed=0, world=World(), replan=False)
+    replans = as_study(scenario, plan, seed=0, world=World(), replan=True)
+    studies = [(plain, args.samples), (replans, args.replan_samples)]
+
+    def dask_pool() -> Iterator[Pool]:
+        with connect(workers=args.workers) as pool:
+            yield pool
+
+    def process_pool() -> Iterator[Pool]:
+        pool = ProcessPool(plain, workers=args.workers)
+        try:
+            yield pool
+        finally:
+            pool.close()
+
+    dask: list[list[float]] = []
+    pooled: list[list[float]] = []
+    for _ in range(ROUNDS):
+        dask.append(_measure(f"Dask LocalCluster, {args.workers} workers", dask_pool, studies))
+        pooled.append(
+            _measure(f"ProcessPoolExecutor, {args.workers} processes", process_pool, studies)
+        )
+    for i, (study, _) in enumerate(studies):
+        kind = "with --replan" if study.replan else "replays"
+        a, b = max(r[i] for r in dask), max(r[i] for r in pooled)
+        print(f"best of {ROUNDS}, {kind}: Dask {a:.0f}/s, pool {b:.0f}/s, Dask / pool {a / b:.0%}")
+    print(f"cdplan robustness Aurora --samples 200, local cluster: {_load()}")
+    print(f"  {_cli(str(path), '--samples', '200'):.2f} s end to end")
+    with _scheduler(args.workers) as address:
+        print(f"cdplan robustness Aurora --samples 200 --scheduler {address}: {_load()}")
+        print(f"  {_cli(str(path), '--samples', '200', '--scheduler', address):.2f} s end to end")
+
+
+if __name__ == "__main__":
+    main()
