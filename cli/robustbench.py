@@ -7,7 +7,7 @@ processes. Both get the study once per process and load the geodata when they st
 warmed up (processes started, skeleton built) before the clock starts, so the figures compare
 the engines' throughput, not their start-up, which is reported apart (the pool forks this
 process, geodata and all; Dask's workers start afresh, as they would on another machine).
-Each engine runs twice, alternately, and its best run counts. Two workloads: replays
+Each engine runs three times, alternately, and its best run counts. Two workloads: replays
 alone (a fraction of a millisecond a sample) and replays with ``--replan`` (a solve per failed
 sample). It then times ``cdplan robustness`` on Aurora end to end, with a local cluster and
 against a scheduler and two workers it starts on 127.0.0.1 (``dask scheduler``,
@@ -27,11 +27,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import psutil  # type: ignore[import-untyped]  # installed with distributed, no stubs
+
 from geodata import load
 from planner import examples
 from planner.engine import plan as make_plan
 from planner.io import load_scenario
-from planner.robust.cluster import Pool, ProcessPool, connect, wait_for_workers
+from planner.robust.cluster import DaskPool, ProcessPool, connect, wait_for_workers
 from planner.robust.study import chunks
 from planner.robust.tasks import Study, run_samples
 from planner.robust.world import World
@@ -41,7 +43,7 @@ PORT = 8799
 SCHEDULER_READY_SECONDS = 30
 # Each engine is measured this many times, alternately, and its best run counts: the machine is
 # shared, and a burst of other work during one run should not decide the comparison.
-ROUNDS = 2
+ROUNDS = 3
 
 
 def _load() -> str:
@@ -49,28 +51,41 @@ def _load() -> str:
     return f"load {one:.2f} (5 min {five:.2f})"
 
 
-def _timed(pool: Pool, study: Study, samples: int) -> float:
+def _cpu(pids: list[int]) -> float:
+    """CPU seconds the processes have used so far (user and system)."""
+    return sum(sum(psutil.Process(pid).cpu_times()[:2]) for pid in pids)
+
+
+def _timed(
+    pool: DaskPool | ProcessPool, pids: list[int], study: Study, samples: int
+) -> tuple[float, float]:
+    """Samples per second of wall time, and CPU milliseconds per sample in the workers."""
     parts = chunks(samples, pool.workers, replan=study.replan)
+    cpu = _cpu(pids)
     start = time.perf_counter()
     pool.map(run_samples, study, parts)
-    return samples / (time.perf_counter() - start)
+    wall = time.perf_counter() - start
+    return samples / wall, (_cpu(pids) - cpu) * 1000 / samples
 
 
 def _measure(
-    name: str, open_pool: Callable[[], Iterator[Pool]], studies: list[tuple[Study, int]]
-) -> list[float]:
+    name: str,
+    open_pool: Callable[[], Iterator[DaskPool | ProcessPool]],
+    studies: list[tuple[Study, int]],
+) -> list[tuple[float, float]]:
     print(f"{name}: {_load()}", flush=True)
     start = time.perf_counter()
     with contextmanager(open_pool)() as pool:
         warmup = Study(studies[0][0].scenario, studies[0][0].plan, seed=10**6)
         pool.map(run_samples, warmup, [[0], [1]] * pool.workers)
         print(f"  start-up and warm-up {time.perf_counter() - start:.2f} s", flush=True)
+        pids = pool.pids()
         rates = []
         for study, samples in studies:
-            rate = _timed(pool, study, samples)
+            rate, cpu = _timed(pool, pids, study, samples)
             kind = "with --replan" if study.replan else "replays"
-            print(f"  {samples} samples, {kind}: {rate:.0f} samples/s", flush=True)
-            rates.append(rate)
+            print(f"  {samples} samples, {kind}: {rate:.0f}/s, {cpu:.2f} ms CPU each", flush=True)
+            rates.append((rate, cpu))
     return rates
 
 
@@ -153,19 +168,19 @@ def main() -> None:
     replans = as_study(scenario, plan, seed=0, world=World(), replan=True)
     studies = [(plain, args.samples), (replans, args.replan_samples)]
 
-    def dask_pool() -> Iterator[Pool]:
+    def dask_pool() -> Iterator[DaskPool | ProcessPool]:
         with connect(workers=args.workers) as pool:
             yield pool
 
-    def process_pool() -> Iterator[Pool]:
+    def process_pool() -> Iterator[DaskPool | ProcessPool]:
         pool = ProcessPool(plain, workers=args.workers)
         try:
             yield pool
         finally:
             pool.close()
 
-    dask: list[list[float]] = []
-    pooled: list[list[float]] = []
+    dask: list[list[tuple[float, float]]] = []
+    pooled: list[list[tuple[float, float]]] = []
     for _ in range(ROUNDS):
         dask.append(_measure(f"Dask LocalCluster, {args.workers} workers", dask_pool, studies))
         pooled.append(
@@ -173,8 +188,12 @@ def main() -> None:
         )
     for i, (study, _) in enumerate(studies):
         kind = "with --replan" if study.replan else "replays"
-        a, b = max(r[i] for r in dask), max(r[i] for r in pooled)
-        print(f"best of {ROUNDS}, {kind}: Dask {a:.0f}/s, pool {b:.0f}/s, Dask / pool {a / b:.0%}")
+        a, b = max(r[i][0] for r in dask), max(r[i][0] for r in pooled)
+        ca, cb = min(r[i][1] for r in dask), min(r[i][1] for r in pooled)
+        print(
+            f"best of {ROUNDS}, {kind}: Dask {a:.0f}/s, pool {b:.0f}/s, Dask / pool {a / b:.0%}; "
+            f"CPU per sample Dask {ca:.2f} ms, pool {cb:.2f} ms"
+        )
     print(f"cdplan robustness Aurora --samples 200, local cluster: {_load()}")
     print(f"  {_cli(str(path), '--samples', '200'):.2f} s end to end")
     with _scheduler(args.workers) as address:

@@ -76,6 +76,10 @@ class DaskPool:
         info = self.client.scheduler_info(n_workers=-1)
         return sum(int(w.get("nthreads", 1)) for w in info["workers"].values()) or 1
 
+    def pids(self) -> list[int]:
+        """The process ids of the workers (on their own machines)."""
+        return list(self.client.run(os.getpid).values())
+
     def map(self, fn: Callable[[S, I], R], shared: S, items: Sequence[I]) -> list[R]:
         """``[fn(shared, item) for item in items]`` on the cluster, in order."""
         if not items:
@@ -174,6 +178,10 @@ class ProcessPool:
         sent = None if shared is self._shared else shared
         n = len(items)
         return list(self._pool.map(_call, [fn] * n, [sent] * n, items))
+
+    def pids(self) -> list[int]:
+        """The process ids of the pool's processes (those started so far)."""
+        return list(self._pool._processes or {})
 
     def close(self) -> None:
         """Stop the processes."""
