@@ -20,7 +20,7 @@ import folium
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
 from jinja2 import Template
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
 
 from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, segment_lines, track
@@ -138,41 +138,11 @@ def _panel(plan: Plan, colours: dict[str, str]) -> str:
 """
 
 
-def _hold_colour(share: float) -> str:
-    """Green where a handover holds in nearly every sample, amber, then red."""
-    if share >= HOLD_GOOD:
-        return "#1e8449"
-    return "#d68910" if share >= HOLD_FAIR else "#c0392b"
+def base_map(geo: Geodata, view: Polygon) -> folium.Map:
+    """An offline map without tiles: the countries around ``view``, and a layer of the areas.
 
-
-def _holds_layer(plan: Plan, holds: Sequence[float]) -> folium.FeatureGroup:
-    """Each handover coloured by the share of sampled worlds in which it holds."""
-    layer = folium.FeatureGroup(name="Handovers: how often they hold")
-    for h, share in zip(plan.handovers, holds, strict=False):
-        text = (
-            f"{h.kind} handover at {h.place.name}, {h.from_team} to {h.to_team}: holds in "
-            f"{share:.0%} of sampled worlds"
-        )
-        folium.CircleMarker(
-            (h.place.lat, h.place.lon),
-            radius=11,
-            color=_hold_colour(share),
-            weight=4,
-            fill=False,
-            tooltip=_esc(text),
-        ).add_to(layer)
-    return layer
-
-
-def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None) -> str:
-    """The map as one self-contained, offline HTML page.
-
-    ``holds``: the share of sampled worlds in which each handover holds (``cdplan
-    robustness``), in the order of ``plan.handovers``; shown as a layer of its own.
+    The areas are those without a cooperating authority; nothing is loaded from the network.
     """
-    line = route_line(plan)
-    bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
-    view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
     m = folium.Map(
         tiles=None, control_scale=False, zoom_control=True, prefer_canvas=True, max_zoom=18
     )
@@ -221,6 +191,46 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
             tooltip=f"{area.name}: {area.wording}",
         ).add_to(restricted)
     restricted.add_to(m)
+    return m
+
+
+def _hold_colour(share: float) -> str:
+    """Green where a handover holds in nearly every sample, amber, then red."""
+    if share >= HOLD_GOOD:
+        return "#1e8449"
+    return "#d68910" if share >= HOLD_FAIR else "#c0392b"
+
+
+def _holds_layer(plan: Plan, holds: Sequence[float]) -> folium.FeatureGroup:
+    """Each handover coloured by the share of sampled worlds in which it holds."""
+    layer = folium.FeatureGroup(name="Handovers: how often they hold")
+    for h, share in zip(plan.handovers, holds, strict=False):
+        text = (
+            f"{h.kind} handover at {h.place.name}, {h.from_team} to {h.to_team}: holds in "
+            f"{share:.0%} of sampled worlds"
+        )
+        folium.CircleMarker(
+            (h.place.lat, h.place.lon),
+            radius=11,
+            color=_hold_colour(share),
+            weight=4,
+            fill=False,
+            tooltip=_esc(text),
+        ).add_to(layer)
+    return layer
+
+
+def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None) -> str:
+    """The map as one self-contained, offline HTML page.
+
+    ``holds``: the share of sampled worlds in which each handover holds (``cdplan
+    robustness``), in the order of ``plan.handovers``; shown as a layer of its own.
+    """
+    line = route_line(plan)
+    bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
+    view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
+    m = base_map(geo, view)
+    root: Any = m.get_root()
 
     alternatives = folium.FeatureGroup(name="Alternative routes", show=False)
     for alt in plan.alternatives:
@@ -324,10 +334,10 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
     folium.LayerControl(collapsed=False).add_to(m)
     root.html.add_child(Element(_panel(plan, colours)))
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return make_offline(_stable_ids(m.get_root().render()))
+    return make_offline(stable_ids(m.get_root().render()))
 
 
-def _stable_ids(page: str) -> str:
+def stable_ids(page: str) -> str:
     """Replace folium's random hex element ids by numbers, so the same plan gives the same file.
 
     Numbered in order of first appearance, byte for byte the same from one run to the next.
