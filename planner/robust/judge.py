@@ -59,12 +59,14 @@ def _blame_within(sk: Skeleton, tl: Timeline, first: int, last: int) -> int:
     return max(range(first, last + 1), key=lambda k: (_excess(sk, tl, k), -k))
 
 
-def _blame_upstream(sk: Skeleton, tl: Timeline, k: int) -> int:
-    """What made the consignment late (or early) at segment ``k``: a segment, or the departure."""
-    lateness = tl.entry[k] - sk.segments[k].nominal_start
+def _blame_upstream(sk: Skeleton, tl: Timeline, upto: int, lateness: float) -> int:
+    """What made the consignment late (or early, ``lateness`` < 0) before segment ``upto``.
+
+    That is the segment before it that ran furthest that way, or the departure.
+    """
     sign = 1.0 if lateness >= 0 else -1.0
     best, cause = sign * tl.late, DEPARTURE
-    for i in range(k):
+    for i in range(upto):
         value = sign * _excess(sk, tl, i)
         if value > best:
             best, cause = value, i
@@ -145,7 +147,9 @@ def judge(sk: Skeleton, tl: Timeline) -> Verdict:
         rule = _start_rules(sk, tl, b, prev, rested_since)
         if rule:
             start_ok[i] = False
-            failures.append(Failure(i, b.first, rule, _blame_upstream(sk, tl, b.first), True))
+            late = tl.entry[b.first] - sk.segments[b.first].nominal_start
+            cause = _blame_upstream(sk, tl, b.first, late)
+            failures.append(Failure(i, b.first, rule, cause, True))
         if not end_ok[i]:
             continue
         duty: _Duty | None = None
@@ -161,7 +165,8 @@ def judge(sk: Skeleton, tl: Timeline) -> Verdict:
         if rule:
             end_ok[i] = False
             if rule == "availability":
-                cause = _blame_upstream(sk, tl, k)
+                late = tl.exit[k] - sk.segments[k].nominal_end
+                cause = _blame_upstream(sk, tl, k + 1, late)
             else:
                 cause = _blame_within(sk, tl, duty.first if duty and rule == "duty" else b.first, k)
             failures.append(Failure(i, k, rule, cause, False))

@@ -22,7 +22,7 @@ from planner.resolve.atoms import Atom, static_atom
 from planner.resolve.clock.context import ClockContext
 from planner.resolve.clock.driver_rules import Crew
 from planner.robust.cluster import InProcess
-from planner.robust.judge import judge
+from planner.robust.judge import DEPARTURE, judge
 from planner.robust.replay import replay
 from planner.robust.sampling import draw, triangular
 from planner.robust.skeleton import (
@@ -256,3 +256,15 @@ def test_the_map_layer_escapes_what_it_shows(geo: Geodata) -> None:
     page = render_map(p, geo, holds=[0.5] * len(p.handovers))
     assert "<img src=x>" not in page and "&lt;img src=x&gt;" in page
     assert "holds in 50% of sampled worlds" in page
+
+
+def test_a_late_departure_outlasting_a_teams_availability_is_blamed_on_the_departure() -> None:
+    sk = tiny()
+    sk = replace(sk, teams={**sk.teams, "B": TeamLimits(720, 480, ((-10_000, 200),))})
+    still = draw(sk, World.still(), 0, 0)
+    assert judge(sk, replay(sk, still)).holds  # B is released at 180, available until 200
+    verdict = judge(sk, replay(sk, replace(still, late=30.0)))
+    (failure,) = verdict.failures
+    assert (failure.rule, failure.cause, failure.at_start) == ("availability", DEPARTURE, False)
+    # B could still take over at P2: the handover holds, the plan does not.
+    assert verdict.handovers == (True,) and not verdict.holds
