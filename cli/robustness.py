@@ -23,6 +23,7 @@ from planner.exports.write import write_all, write_atomic
 from planner.io import ScenarioError, load_scenario
 from planner.robust.cluster import DaskPool, connect, scheduler_address
 from planner.robust.report import Robustness, TargetTry
+from planner.robust.skeleton import PlanMismatchError, check_supported
 from planner.robust.study import assess
 from planner.robust.target import search
 from planner.scenario import Scenario
@@ -104,6 +105,11 @@ def robustness_cmd(
     """Sample the world a plan must survive; report how often it holds, and where it breaks."""
     start = time.perf_counter()
     sc = _scenario(scenario)
+    try:
+        check_supported(sc)
+    except PlanMismatchError as exc:
+        err.print(f"[red]error:[/red] movements: {exc}")
+        raise typer.Exit(code=2) from exc
     with ExitStack() as stack, ThreadPoolExecutor(1) as starter:
         pending = starter.submit(_start, stack, scheduler)
         geo = load()

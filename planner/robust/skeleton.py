@@ -30,6 +30,22 @@ class PlanMismatchError(ValueError):
     """The plan was not made from this scenario on this geodata: it cannot be replayed."""
 
 
+SEVERAL_MOVEMENTS = (
+    "an operation of several movements cannot be studied yet: study each movement as a "
+    "scenario of its own"
+)
+
+
+def check_supported(scenario: Scenario) -> None:
+    """Refuse what a replay cannot walk yet: several movements joined by transfers.
+
+    Raises:
+        PlanMismatchError: the scenario has several movements.
+    """
+    if scenario.movements:
+        raise PlanMismatchError(SEVERAL_MOVEMENTS)
+
+
 @dataclass(frozen=True)
 class Step:
     """One atom of the route, with the segment of each of its parts (shifts of a long watch)."""
@@ -212,9 +228,11 @@ def build(scenario: Scenario, plan: Plan, geo: Geodata) -> Skeleton:
     """The skeleton of a plan with a plan to follow, re-timed from its scenario.
 
     Raises:
-        PlanMismatchError: the plan has nothing to replay, or its segments are not those its
-            scenario gives on this geodata (another version of the engine or the data).
+        PlanMismatchError: the plan has nothing to replay, its scenario has several movements,
+            or its segments are not those its scenario gives on this geodata (another version
+            of the engine or the data).
     """
+    check_supported(scenario)
     if not plan.status.has_plan or not plan.segments:
         raise PlanMismatchError(f"a plan with status {plan.status} has nothing to replay")
     resolved = resolve_scenario(scenario, geo, now=plan.operation.planned_at)

@@ -15,6 +15,7 @@ import time
 from planner.plan import Plan
 from planner.robust.cluster import Pool
 from planner.robust.report import Robustness, summarise
+from planner.robust.skeleton import check_supported
 from planner.robust.tasks import Outcome, Study, run_samples
 from planner.robust.world import World
 from planner.scenario import Scenario
@@ -55,7 +56,11 @@ def assess(
     """How likely ``plan`` is to hold: ``samples`` sampled worlds, replayed on ``pool``.
 
     A plan without a plan to follow (infeasible, timed out) holds in no sample and needs none.
+
+    Raises:
+        PlanMismatchError: the scenario has several movements (not studied yet).
     """
+    check_supported(scenario)
     start = time.perf_counter()
     outcomes: list[Outcome] = []
     if plan.status.has_plan and samples > 0:

@@ -87,3 +87,11 @@ def test_a_bad_scenario_exits_2(tmp_path: Path) -> None:
     bad.write_text("{}")
     result = runner.invoke(app, ["robustness", str(bad), "--samples", "5"])
     assert result.exit_code == 2
+
+
+def test_an_operation_of_several_movements_exits_2_and_says_why() -> None:
+    from planner.io import load_scenario
+
+    several = [n for n in examples.names() if load_scenario(examples.path_of(n)).movements]
+    result = runner.invoke(app, ["robustness", str(examples.path_of(several[0])), "--samples", "5"])
+    assert result.exit_code == 2 and "several movements" in result.output

@@ -178,7 +178,10 @@ def _bundled(geo: Geodata, name: str) -> tuple[Scenario, Plan]:
     return sc, make_plan(sc, geo)
 
 
-@pytest.mark.parametrize("name", [n for n in examples.names() if not n.startswith("infeasible")])
+ONE_MOVEMENT = [n for n in examples.names() if not load_scenario(examples.path_of(n)).movements]
+
+
+@pytest.mark.parametrize("name", [n for n in ONE_MOVEMENT if not n.startswith("infeasible")])
 def test_the_still_world_replays_each_bundled_plan_as_the_engine_timed_it(
     geo: Geodata, name: str
 ) -> None:
@@ -268,3 +271,11 @@ def test_a_late_departure_outlasting_a_teams_availability_is_blamed_on_the_depar
     assert (failure.rule, failure.cause, failure.at_start) == ("availability", DEPARTURE, False)
     # B could still take over at P2: the handover holds, the plan does not.
     assert verdict.handovers == (True,) and not verdict.holds
+
+
+def test_an_operation_of_several_movements_is_refused_by_name(geo: Geodata) -> None:
+    several = [n for n in examples.names() if n not in ONE_MOVEMENT]
+    assert several
+    sc, p = _bundled(geo, several[0])
+    with pytest.raises(PlanMismatchError, match="several movements"):
+        assess(sc, p, InProcess(), samples=5)
