@@ -203,7 +203,11 @@ def _hold_colour(share: float) -> str:
 
 def _holds_layer(plan: Plan, holds: Sequence[float]) -> folium.FeatureGroup:
     """Each handover coloured by the share of sampled worlds in which it holds."""
-    layer = folium.FeatureGroup(name="Handovers: how often they hold")
+    name = (
+        f"Handovers: how often they hold (green {HOLD_GOOD:.0%} or more, amber "
+        f"{HOLD_FAIR:.0%} or more, red below)"
+    )
+    layer = folium.FeatureGroup(name=_esc(name))
     for h, share in zip(plan.handovers, holds, strict=False):
         text = (
             f"{h.kind} handover at {h.place.name}, {h.from_team} to {h.to_team}: holds in "
