@@ -19,7 +19,7 @@ def render_timeline(plan: Plan) -> str:
     fig = go.Figure()
     # ETA windows of the consignment: one bar per segment (earliest entry to latest exit).
     for seg in plan.segments:
-        label = "consignment (ETA window)"
+        label = f"{seg.movement} (ETA window)" if seg.movement else "consignment (ETA window)"
         fig.add_trace(
             go.Bar(
                 base=[seg.start],
@@ -43,9 +43,19 @@ def render_timeline(plan: Plan) -> str:
     first: dict[str, int] = {}
     for a in plan.assignments:
         first[a.team] = min(first.get(a.team, len(order)), order.get(a.segment, len(order)))
-    for a in sorted(plan.assignments, key=lambda a: (first[a.team], a.team, a.expected_start)):
+    movement_order = {m.id: i for i, m in enumerate(plan.movements)}
+    for a in sorted(
+        plan.assignments,
+        key=lambda a: (
+            movement_order.get(a.movement or "", 0),
+            first[a.team],
+            a.team,
+            a.expected_start,
+        ),
+    ):
         country = teams[a.team].country if a.team in teams else ""
-        label = f"{country} · {a.agency} · {a.team}"
+        # With several movements the rows are grouped by movement.
+        label = f"{a.movement + ' · ' if a.movement else ''}{country} · {a.agency} · {a.team}"
         fig.add_trace(
             go.Bar(
                 base=[a.expected_start],
@@ -71,6 +81,8 @@ def render_timeline(plan: Plan) -> str:
             go.Scatter(
                 x=[h.end],
                 y=[
+                    # A transfer's handover sits on the row of the movement it hands to.
+                    f"{(h.movement or '').split('>')[-1] + ' · ' if h.movement else ''}"
                     f"{teams[h.to_team].country if h.to_team in teams else ''} · "
                     f"{h.to_agency} · {h.to_team}"
                 ],
