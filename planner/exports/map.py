@@ -24,12 +24,9 @@ from shapely.geometry import Polygon, box, mapping
 
 from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, segment_lines, track
+from planner.exports.holds import holds_layer
 from planner.exports.offline import make_offline
 from planner.plan import Plan
-
-# A handover that holds in this share of sampled worlds is shown green, then amber, else red.
-HOLD_GOOD = 0.95
-HOLD_FAIR = 0.8
 
 PALETTE = [
     "#1f77b4",
@@ -234,36 +231,6 @@ def base_map(geo: Geodata, view: Polygon) -> folium.Map:
     return m
 
 
-def _hold_colour(share: float) -> str:
-    """Green where a handover holds in nearly every sample, amber, then red."""
-    if share >= HOLD_GOOD:
-        return "#1e8449"
-    return "#d68910" if share >= HOLD_FAIR else "#c0392b"
-
-
-def _holds_layer(plan: Plan, holds: Sequence[float]) -> folium.FeatureGroup:
-    """Each handover coloured by the share of sampled worlds in which it holds."""
-    name = (
-        f"Handovers: how often they hold (green {HOLD_GOOD:.0%} or more, amber "
-        f"{HOLD_FAIR:.0%} or more, red below)"
-    )
-    layer = folium.FeatureGroup(name=_esc(name))
-    for h, share in zip(plan.handovers, holds, strict=False):
-        text = (
-            f"{h.kind} handover at {h.place.name}, {h.from_team} to {h.to_team}: holds in "
-            f"{share:.0%} of sampled worlds"
-        )
-        folium.CircleMarker(
-            (h.place.lat, h.place.lon),
-            radius=11,
-            color=_hold_colour(share),
-            weight=4,
-            fill=False,
-            tooltip=_esc(text),
-        ).add_to(layer)
-    return layer
-
-
 def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None) -> str:
     """The map as one self-contained, offline HTML page.
 
@@ -359,7 +326,7 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
         ).add_to(points)
     points.add_to(m)
     if holds is not None:
-        _holds_layer(plan, holds).add_to(m)
+        holds_layer(plan, holds).add_to(m)
 
     bases = folium.FeatureGroup(name="Team bases and first moves")
     first_post: dict[str, tuple[float, float]] = {}
