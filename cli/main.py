@@ -13,6 +13,7 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from cli.commit import commit_cmd, read_ledger
 from cli.exercise import event_cmd, exercise_app, judge_cmd
 from cli.files import write_plan_dir
 from cli.places import places_app
@@ -22,6 +23,7 @@ from cli.summary import print_summary
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
+from planner.commitments import without_committed
 from planner.engine import plan
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import PlanStatus
@@ -39,6 +41,7 @@ app.add_typer(places_app, name="places")
 app.add_typer(exercise_app, name="exercise")
 app.command("judge")(judge_cmd)
 app.command("event")(event_cmd)
+app.command("commit")(commit_cmd)
 app.command("serve")(serve)
 app.command("robustness")(robustness_cmd)
 
@@ -191,9 +194,15 @@ def plan_cmd(
         bool, typer.Option("--quiet", help="Print only the path of plan.json")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Plan around the teams committed to other operations"),
+    ] = None,
 ) -> None:
     """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json."""
     sc = _scenario(scenario)
+    if ledger is not None:
+        sc = without_committed(sc, read_ledger(ledger).commitments)
     geo = load()
     result = plan(sc, geo)
     written = write_plan_dir(result, sc, geo, output)
