@@ -113,7 +113,7 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
     app = FastAPI(
         title="cdplan",
         version=VERSION,
-        description="Planning engine for cross-border controlled deliveries (SPEC §6).",
+        description="Planning engine for cross-border controlled deliveries.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,

@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
 
+from api.answers import error_body
 from api.deps import ApiError
 from api.store.database import StoreError
 
@@ -26,12 +27,6 @@ COMMON = {
     429: "Rate limit; see Retry-After",
     503: "Database busy or queue full; see Retry-After",
 }
-
-
-def body(
-    code: str, message: str, field: str = "", errors: list[dict[str, str]] | None = None
-) -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "field": field, "errors": errors or []}}
 
 
 def _json(
@@ -58,12 +53,14 @@ def _allowed_methods(request: Request) -> list[str]:
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
-        return _json(exc.status, body(exc.code, exc.message, exc.field, exc.errors), exc.headers)
+        return _json(
+            exc.status, error_body(exc.code, exc.message, exc.field, exc.errors), exc.headers
+        )
 
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         headers = {"retry-after": "30"} if exc.status == 503 else None
-        return _json(exc.status, body(exc.code, exc.message, exc.field), headers)
+        return _json(exc.status, error_body(exc.code, exc.message, exc.field), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -77,7 +74,7 @@ def install(app: FastAPI) -> None:
         ]
         return _json(
             422,
-            body(
+            error_body(
                 "invalid_request",
                 "the request is not valid",
                 errors[0]["loc"] if errors else "",
@@ -90,22 +87,22 @@ def install(app: FastAPI) -> None:
         headers = {k.lower(): v for k, v in (exc.headers or {}).items()}
         if exc.status_code == 400:
             # FastAPI's answer to a body it cannot decode: a rule broken by the body, as 422.
-            return _json(422, body("json_invalid", "the body is not valid JSON", "body"))
+            return _json(422, error_body("json_invalid", "the body is not valid JSON", "body"))
         if exc.status_code == 405:
             headers["allow"] = ", ".join(_allowed_methods(request))
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return _json(exc.status_code, body(code, str(exc.detail)), headers)
+        return _json(exc.status_code, error_body(code, str(exc.detail)), headers)
 
     @app.exception_handler(OperationalError)
     async def _db(_: Request, exc: OperationalError) -> JSONResponse:
         log.warning("database unavailable: %s", type(exc.orig).__name__)
         return _json(
-            503, body("database_busy", "the database is busy; retry"), {"retry-after": "5"}
+            503, error_body("database_busy", "the database is busy; retry"), {"retry-after": "5"}
         )
 
     @app.exception_handler(Exception)
     async def _crash(request: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return _json(
-            500, body("internal_error", "internal error; the request id is in X-Request-ID")
+            500, error_body("internal_error", "internal error; the request id is in X-Request-ID")
         )

@@ -17,8 +17,9 @@ from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.answers import error_body, send_json
 from api.db import audit
-from api.limits import RateLimiter, error_body, send_json
+from api.limits import RateLimiter
 from api.security import PLAN_ID, POLICY, PUBLIC_PATHS, Principal, allowed
 from api.settings import Settings
 from api.store.database import Database

@@ -6,7 +6,6 @@ slip past it, and it answers 413 before the application (or authentication) read
 
 from __future__ import annotations
 
-import json
 import math
 import threading
 import time
@@ -15,29 +14,7 @@ from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-
-async def send_json(
-    send: Send, status: int, body: dict[str, object], headers: dict[str, str] | None = None
-) -> None:
-    raw = json.dumps(body).encode("utf-8")
-    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(raw)).encode()),
-                (b"cache-control", b"no-store"),
-                *extra,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": raw})
-
-
-def error_body(code: str, message: str, field: str = "") -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "field": field, "errors": []}}
+from api.answers import error_body, send_json
 
 
 class BodyLimit:

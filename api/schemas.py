@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.plan import Plan
+from api.db.states import JobState
+from planner.plan import Plan, PlanStatus
 
-JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 HandlingCode = Literal["H0", "H1", "H2", "H3"]
 
 
@@ -71,16 +71,18 @@ class JobError(Out):
 class Accepted(Out):
     id: str = Field(description="Plan id (UUIDv4)")
     version: int = Field(description="Version being computed (1 for a new plan)")
-    status: JobStatus = Field(description="Job status")
-    handling_code: HandlingCode = Field(description="Handling code of the plan (SPEC §8)")
+    status: JobState = Field(description="Job status")
+    handling_code: HandlingCode = Field(description="Handling code of the plan (H0 to H3)")
     links: Links
 
 
-class PlanStatus(Out):
+class PlanDocument(Out):
+    """A plan's job status and, once a version is done, its plan."""
+
     id: str = Field(description="Plan id (UUIDv4)")
     version: int = Field(description="Latest version number")
-    status: JobStatus = Field(description="Status of the latest version's job")
-    handling_code: HandlingCode = Field(description="Handling code (SPEC §8)")
+    status: JobState = Field(description="Status of the latest version's job")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
     agency: str = Field(description="Owner agency")
     exercise: bool = Field(description="Exercise data (trainers), kept apart from operations")
     operation: str = Field(description="Operation id from the scenario")
@@ -111,8 +113,8 @@ class PlanList(Out):
 
 class VersionOut(Out):
     number: int
-    status: JobStatus
-    plan_status: str | None = Field(description="optimal, feasible, infeasible, invalid, timeout")
+    status: JobState
+    plan_status: PlanStatus | None = Field(description="What the solve found, once done")
     attempts: int = Field(description="Worker attempts so far")
     event: dict[str, object] | None = Field(description="The event that made it (none for v1)")
     created_at: datetime

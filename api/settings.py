@@ -67,6 +67,11 @@ class Settings(BaseModel):
         description="Fault injection only: a worker sleeps this long before it solves",
     )
 
+    def job_deadline(self, time_limit_seconds: float) -> float:
+        """When the supervisor kills a worker: the solver's time limit, the set-up allowance and
+        the grace period, seconds."""
+        return time_limit_seconds + self.setup_seconds + self.grace_seconds
+
 
 def sqlite_url(data_dir: Path) -> str:
     return f"sqlite:///{data_dir / 'cdplan.db'}"

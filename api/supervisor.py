@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api import worker
+from api.db.states import JobState
 from api.settings import Settings
 from api.store import jobs
 from api.store.database import Database
@@ -154,7 +155,13 @@ class Supervisor:
                 return True
             if cancel:
                 self._kill(run)
-                jobs.fail(self.db, claim, "cancelled", "cancelled while running", "cancelled")
+                jobs.fail(
+                    self.db,
+                    claim,
+                    JobState.cancelled,
+                    "cancelled while running",
+                    JobState.cancelled,
+                )
                 return True
         return False
 

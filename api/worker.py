@@ -27,51 +27,46 @@ log = logging.getLogger("cdplan.worker")
 
 
 def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
+    """Plan the claimed version and store the plan with its outputs.
+
+    A version made by an event is planned from what was decided when the event was reported
+    (its scenario and context) and the plan it was reported on; the event is not applied again.
+
+    Returns:
+        The exit code for the supervisor.
+    """
     from geodata import load
     from planner.engine import plan as make_plan
     from planner.exports.write import OUTPUTS, render_all
     from planner.io import ScenarioError, parse_scenario
     from planner.plan import Plan
+    from planner.replan.version import ReplanContext, Replanning, plan_version
 
-    scenario_json, event_json, base_json = jobs.load(db, claim)
+    job = jobs.load(db, claim)
     if delay_seconds:
         time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
     geo = load()
     try:
-        scenario = parse_scenario(json.loads(scenario_json))
+        scenario = parse_scenario(json.loads(job.scenario_json))
     except ScenarioError as exc:
         jobs.fail(db, claim, "bad_input", str(exc))
         return EXIT_BAD_INPUT
-    new_scenario_json = None
-    if event_json is None:
+    if job.replan_json is None:
         result = make_plan(scenario, geo)
     else:
-        from planner.replan.events import replan
-        from planner.replan.kinds import parse_event
-
-        if base_json is None:
+        if job.base_plan_json is None:
             jobs.fail(db, claim, "no_base_plan", "the version this event refers to has no plan")
             return EXIT_BAD_INPUT
-        try:
-            event = parse_event(json.loads(event_json))
-            new_scenario, result = replan(scenario, Plan.model_validate_json(base_json), event, geo)
-        except ScenarioError as exc:
-            jobs.fail(db, claim, "bad_event", str(exc))
-            return EXIT_BAD_INPUT
-        new_scenario_json = new_scenario.model_dump_json(by_alias=True, exclude_none=True)
+        replanning = Replanning(scenario, ReplanContext.model_validate_json(job.replan_json))
+        result = plan_version(replanning, Plan.model_validate_json(job.base_plan_json), geo)
     # Trainers' plans are exercise data: every output says so, whatever the scenario claims.
-    result.operation.exercise = jobs.is_exercise(db, claim)
+    result.operation.exercise = job.exercise
     artifacts = {
         name: (OUTPUTS[name][0], text.encode("utf-8"))
         for name, text in render_all(result, geo).items()
     }
     ok = jobs.complete(
-        db,
-        claim,
-        plan_json=result.to_json(),
-        plan_status=result.status,
-        artifacts=artifacts,
-        scenario_json=new_scenario_json,
+        db, claim, plan_json=result.to_json(), plan_status=result.status, artifacts=artifacts
     )
     return EXIT_OK if ok else EXIT_STALE
 

@@ -67,14 +67,13 @@ def users_add(
 @audit_app.command("verify")
 def audit_verify() -> None:
     """Check the audit log's hash chain; exit 1 and name the first bad row if it was tampered."""
-    from api.db import audit
+    from api.store import auditlog
     from api.store.database import Database
 
     settings = load_settings()
     db = Database(settings.database_url, busy_seconds=settings.db_busy_seconds)
     try:
-        with db.begin() as s:
-            verdict = audit.verify(s)
+        verdict = auditlog.verify(db)
     finally:
         db.dispose()
     if verdict.ok:

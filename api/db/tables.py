@@ -70,6 +70,9 @@ class Version(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     scenario_json: Mapped[str] = mapped_column(Text)
     event_json: Mapped[str | None] = mapped_column(Text)
+    # For a version made by an event: where it starts and what the event changed, decided when
+    # the event was reported (planner.replan.version.ReplanContext as JSON).
+    replan_json: Mapped[str | None] = mapped_column(Text)
     plan_json: Mapped[str | None] = mapped_column(Text)
     plan_status: Mapped[str | None] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))

@@ -6,9 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from api.db import audit
 from api.db.clock import as_utc
-from api.db.tables import AuditRow
 from api.deps import CtxDep
 from api.routes.common import MAX_PAGE, responses
 from api.schemas import (
@@ -21,7 +19,7 @@ from api.schemas import (
     UserList,
     UserOut,
 )
-from api.store import jobs, users
+from api.store import auditlog, jobs, users
 
 router = APIRouter(tags=["administration"])
 
@@ -69,19 +67,13 @@ def read_audit(
     after: Annotated[int, Query(ge=0, description="Rows after this sequence number")] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 100,
 ) -> AuditPage:
-    from sqlalchemy import select
-
-    with ctx.db.begin() as s:
-        rows = s.scalars(
-            select(AuditRow).where(AuditRow.seq > after).order_by(AuditRow.seq).limit(limit)
-        ).all()
-        items = [
-            AuditOut(
-                **{name: getattr(r, name) for name in AuditOut.model_fields if name != "at"},
-                at=as_utc(r.at),
-            )
-            for r in rows
-        ]
+    items = [
+        AuditOut(
+            **{name: getattr(r, name) for name in AuditOut.model_fields if name != "at"},
+            at=as_utc(r.at),
+        )
+        for r in auditlog.page(ctx.db, after, limit)
+    ]
     return AuditPage(items=items, limit=limit, after=after)
 
 
@@ -89,8 +81,7 @@ def read_audit(
     "/v1/audit/verify", name="audit.verify", response_model=AuditVerdict, responses=responses()
 )
 def verify_audit(ctx: CtxDep) -> AuditVerdict:
-    with ctx.db.begin() as s:
-        v = audit.verify(s)
+    v = auditlog.verify(ctx.db)
     return AuditVerdict(
         ok=v.ok, rows=v.rows, first_bad_seq=v.first_bad_seq, problem=v.problem, head=v.head
     )

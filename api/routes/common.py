@@ -6,16 +6,17 @@ import hashlib
 import json
 from typing import Any
 
+import anyio
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from api.deps import ApiError
 from api.errors import COMMON
-from api.schemas import ErrorOut, JobError, PlanStatus, links
-from api.settings import Settings
-from api.store import plans
+from api.schemas import ErrorOut, JobError, PlanDocument, links
+from api.store import plans, versions
+from api.store.database import Database
 from planner.io import ScenarioError
-from planner.scenario import Scenario
 
 MAX_PAGE = 100
 
@@ -51,22 +52,18 @@ def invalid(exc: ScenarioError, code: str, message: str) -> ApiError:
     return ApiError(422, code, message, exc.errors[0]["loc"], errors=exc.errors)
 
 
-def deadline(scenario: Scenario, settings: Settings) -> float:
-    """When the supervisor kills the worker: time limit, set-up allowance and grace, seconds."""
-    return scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
-
-
-def job_error(v: plans.VersionInfo) -> JobError | None:
+def job_error(v: versions.VersionInfo) -> JobError | None:
+    """Why a version's job did not produce a plan, if it did not."""
     if v.error_code is None:
         return None
     return JobError(code=v.error_code, message=v.error_message or "")
 
 
 def status_document(
-    info: plans.PlanInfo, latest: plans.VersionInfo, done: plans.VersionInfo | None
+    info: plans.PlanInfo, latest: versions.VersionInfo, done: versions.VersionInfo | None
 ) -> Response:
     """The plan status with the plan spliced in as stored (no re-validation of a large plan)."""
-    doc = PlanStatus(
+    doc = PlanDocument(
         id=info.id,
         version=latest.number,
         status=latest.status,
@@ -86,4 +83,19 @@ def status_document(
 
 
 def marked(handling_code: str) -> dict[str, str]:
+    """Headers of every answer about a plan: its handling code, and never cached."""
     return {"x-handling-code": handling_code, "cache-control": "no-store"}
+
+
+async def wait_stopped(
+    db: Database, plan_id: str, number: int, seconds: float
+) -> versions.VersionInfo:
+    """Poll a version until its job has finished or ``seconds`` have passed, without holding a
+    thread: the event loop and the thread pool stay free for other requests meanwhile."""
+    deadline = anyio.current_time() + seconds
+    while True:
+        current = await run_in_threadpool(versions.version, db, plan_id, number)
+        assert current is not None
+        if current.status.finished or anyio.current_time() >= deadline:
+            return current
+        await anyio.sleep(0.1)

@@ -12,9 +12,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.db.states import JobState
 from api.deps import ApiError, CtxDep
 from api.routes.common import marked, responses
-from api.store import plans
+from api.store import versions
 
 router = APIRouter(prefix="/v1/plans", tags=["outputs"])
 
@@ -35,10 +36,14 @@ KINDS = {
 def _serve(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Response:
     info = ctx.plan(plan_id, "plans.output")
     name, media, _ = KINDS[kind]
-    v = plans.version(ctx.db, info.id, version) if version else plans.latest_done(ctx.db, info.id)
-    if v is None or v.status != "done":
+    v = (
+        versions.version(ctx.db, info.id, version)
+        if version
+        else versions.latest_done(ctx.db, info.id)
+    )
+    if v is None or v.status is not JobState.done:
         raise ApiError(409, "plan_not_ready", "no version of this plan is done yet", "plan_id")
-    found = plans.artifact(ctx.db, info.id, v.number, name)
+    found = versions.artifact(ctx.db, info.id, v.number, name)
     if found is None:
         raise ApiError(
             409, "output_missing", f"the {kind} of this version could not be made", "plan_id"

@@ -1,4 +1,4 @@
-"""The audit log (security.md AUD-1..AUD-4, AUD-6): one row per request, hash-chained, append-only,
+"""The audit log: one row per request (allowed, refused or failed), hash-chained, append-only,
 readable by auditors only, and the service fails closed when it cannot write it."""
 
 from __future__ import annotations
@@ -134,7 +134,7 @@ def test_every_request_leaves_exactly_one_row_with_its_request_id(
 def test_a_crash_is_audited_and_answered_with_its_request_id(
     world: World, monkeypatch: Any
 ) -> None:
-    """An unhandled error is an attempt too (AUD-1): one row, outcome error, and the request id
+    """An unhandled error is an attempt too: one row, outcome error, and the request id
     the 500 body points to."""
 
     def crash(*_: object, **__: object) -> None:
@@ -229,7 +229,7 @@ def test_a_rehashed_row_breaks_the_next_link_and_a_rewritten_chain_the_head(
     world: World, superuser: Engine
 ) -> None:
     """Re-hashing the changed row breaks the link of the row after it; re-hashing every row
-    after it passes the walk, and only the head exported off-host shows it (AUD-3)."""
+    after it passes the walk, and only the head exported off-host shows it."""
     some_rows(world)
     with world.db.begin() as s:  # checked in the database here: a request would add rows
         exported_head = api.db.audit.verify(s).head

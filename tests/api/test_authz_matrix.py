@@ -1,6 +1,6 @@
-"""The authorization matrix (security.md AC-1, AC-2, AC-4, AC-8, AN-1): every route x every role x
-plans of the caller's agency, of another agency, and of another agency granted to the caller's,
-in both namespaces (operational, exercise).
+"""The authorization matrix (object and function level, deny by default, tokens): every route x
+every role x plans of the caller's agency, of another agency, and of another agency granted to
+the caller's, in both namespaces (operational, exercise).
 
 The expected policy is written out here on purpose, not derived from ``api.security.POLICY``: a
 change of policy must show up as a failing test and a deliberate edit of this table.
@@ -21,7 +21,7 @@ from sqlalchemy import select, update
 from api.db.tables import AuditRow, User
 from api.deps import CtxDep, get_ctx
 from api.security import OWNER_ONLY, POLICY, PUBLIC_PATHS, Role, allowed
-from api.store import plans
+from api.store import sharing
 from geodata import Geodata
 from tests.api.conftest import (
     AGENCIES,
@@ -171,9 +171,9 @@ def seed(world: World, aurora: Solved, obj: Obj) -> str:
     pid = seed_plan(world.db, world.principals[(role, obj.owner)], aurora)
     granter = world.principals[(P, obj.owner)]
     if obj.granted:
-        plans.grant(world.db, granter, pid, OWN)
+        sharing.grant(world.db, granter, pid, OWN)
     if obj.owner == OWN:
-        plans.grant(world.db, granter, pid, THIRD)
+        sharing.grant(world.db, granter, pid, THIRD)
     return pid
 
 
@@ -197,7 +197,7 @@ def test_every_route_has_an_expectation_and_a_policy(mworld: World) -> None:
 
 
 def test_every_route_runs_the_role_check(mworld: World) -> None:
-    """AC-4(a): besides the gate, every route depends on get_ctx, which checks the role against
+    """Besides the gate, every route depends on get_ctx, which checks the role against
     the route that really runs; only the public paths go without."""
 
     def calls(dependant: Any) -> Iterator[Any]:
@@ -256,7 +256,7 @@ def test_matrix(
             r = call(mworld, method, path, role, ids[name])
             check(f"{role} x {name}", r, want)
             if want == 404:
-                # AC-2: not allowed to see it == does not exist, byte for byte.
+                # Not allowed to see it == does not exist, byte for byte.
                 assert r.content == missing.content, f"{role} x {name}: 404 body differs"
             elif want == 403 and not allowed_role:
                 # Refused before any lookup: the same answer for every id.
@@ -289,7 +289,7 @@ def test_security_module_agrees_with_this_table(mworld: World) -> None:
     assert not any(allowed("made.up.action", role) for role in Role)
 
 
-# --- authentication (AN-1) and deny by default --------------------------------------------------
+# --- authentication and deny by default --------------------------------------------------
 
 
 def test_missing_malformed_unknown_and_deactivated_tokens_get_401(world: World) -> None:

@@ -1,5 +1,5 @@
-"""Limits (security.md RC-1, RC-2, RC-6, RC-7, AUD-7, IV-1, IV-2): body cap, scenario caps, per-user
-rates, bounded pages, errors that never echo what was sent, strict JSON.
+"""Limits: body cap, scenario caps, per-user rates, bounded pages, errors that never echo what was
+sent, strict JSON.
 
 Most of these do not depend on the database: they run on SQLite only (``lite``), except where the
 limit is counted in the database.
