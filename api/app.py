@@ -118,6 +118,8 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=_operation_id,
+        # "/v1/plans/" is a 404, not a redirect built from the client's Host header.
+        redirect_slashes=False,
     )
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)

@@ -47,6 +47,8 @@ def _allowed_methods(request: Request) -> list[str]:
             continue
         for method in getattr(route, "methods", None) or ():
             methods.add(method)
+    if "GET" in methods:
+        methods.add("HEAD")  # the gate answers HEAD for every GET route
     return sorted(methods)
 
 

@@ -4,6 +4,10 @@ It wraps every request (inside the body cap). Each route is named by its action,
 allows an action only to the roles ``api.security.POLICY`` lists: a route without a policy is
 denied to everyone. Exactly one audit row is written per request, allowed or denied, and it is
 committed before the response starts: if it cannot be written the client gets 503, not data.
+
+The gate also caps the requests answered at once (503, audited), counts the rate limits in the
+audit log (``api.store.ratelimits``: one limit for every server on the database), answers HEAD
+as GET without a body, and marks every answer uncacheable and not to be sniffed.
 """
 
 from __future__ import annotations
@@ -19,14 +23,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.answers import error_body, send_json
 from api.db import audit
-from api.limits import RateLimiter
 from api.security import PLAN_ID, POLICY, PUBLIC_PATHS, Principal, allowed
 from api.settings import Settings
 from api.store.database import Database
+from api.store.ratelimits import Budget, wait_seconds
 from api.store.users import authenticate
 
 log = logging.getLogger("cdplan.gate")
 SUBMISSIONS = frozenset({"plans.submit", "plans.event"})
+# On every answer that passed authentication: never cached, never sniffed as another type.
+SECURE_HEADERS = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
 
 
 def outcome_of(status: int) -> str:
@@ -42,6 +48,8 @@ def outcome_of(status: int) -> str:
 def route_of(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str | None]:
     """The action of the route this request reaches ("unknown" when none does: the router then
     answers 404 or 405, still audited) and the plan id in its path, if any."""
+    if scope["method"] == "HEAD":
+        scope = {**scope, "method": "GET"}
     # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which has no
     # name: the app hands us its flat table, else every action would be "unknown".
     for route in routes:
@@ -57,10 +65,13 @@ def route_of(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str | None
 
 
 def action_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """The action of the route this request reaches (see :func:`route_of`)."""
     return route_of(routes, scope)[0]
 
 
 def bearer(scope: Scope) -> str | None:
+    """The bearer token of the request: None without an Authorization header, "" if it is not
+    a bearer token."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
@@ -104,15 +115,16 @@ class RejectionAuditor:
 
 
 class Gate:
+    """Authentication, role policy, limits and the audit row, around every API request."""
+
     def __init__(
         self, app: ASGIApp, routes: Sequence[BaseRoute], db: Database, settings: Settings
     ) -> None:
         self.app = app
         self.routes = list(routes)
         self.db = db
-        self.requests = RateLimiter(settings.requests_per_minute)
-        self.submissions = RateLimiter(settings.submissions_per_minute)
-        self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
+        self.settings = settings
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
@@ -131,6 +143,30 @@ class Gate:
         state = scope.setdefault("state", {})
         state["audit"] = entry
         headers = {"x-request-id": entry.request_id}
+        if self.in_flight >= self.settings.max_requests_in_flight:
+            await self._refuse(
+                send,
+                entry,
+                503,
+                "server_busy",
+                "too many requests at once; retry",
+                {"retry-after": "1", **headers},
+            )
+            return
+        self.in_flight += 1
+        try:
+            await self._gated(scope, receive, send, entry, headers)
+        finally:
+            self.in_flight -= 1
+
+    async def _gated(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        entry: audit.AuditEntry,
+        headers: dict[str, str],
+    ) -> None:
         try:
             principal = await self._principal(scope)
         except OperationalError:
@@ -144,7 +180,13 @@ class Gate:
             )
             return
         if principal is None:
-            wait = self.failed_auth.hit(entry.client or "?")
+            wait = await self._wait(
+                Budget(
+                    self.settings.failed_auth_per_minute,
+                    client=entry.client or "?",
+                    statuses=frozenset({401}),
+                )
+            )
             if wait:
                 await self._refuse(
                     send,
@@ -166,12 +208,20 @@ class Gate:
             return
         entry.user_id, entry.user_name = principal.id, principal.name
         entry.agency, entry.role = principal.agency, principal.role.value
-        state["principal"] = principal
+        scope["state"]["principal"] = principal
         # Refused roles spend the general budget but not the submission one.
-        wait = self.requests.hit(principal.id)
+        wait = await self._wait(Budget(self.settings.requests_per_minute, user_id=principal.id))
         allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
         if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
-            wait = self.submissions.hit(principal.id)
+            wait = await self._wait(
+                Budget(
+                    self.settings.submissions_per_minute,
+                    user_id=principal.id,
+                    actions=SUBMISSIONS,
+                    method="POST",
+                    excluded=frozenset({403}),
+                )
+            )
         if wait:
             await self._refuse(
                 send,
@@ -192,7 +242,7 @@ class Gate:
                 headers,
             )
             return
-        audited = self._audited(send, entry)
+        audited = self._audited(send, entry, head=scope["method"] == "HEAD")
         started = False
 
         async def tracked(message: Message) -> None:
@@ -200,8 +250,10 @@ class Gate:
             started = started or message["type"] == "http.response.start"
             await audited(message)
 
+        # HEAD is answered as GET (the route table has GET only); ``tracked`` drops the body.
+        inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
         try:
-            await self.app(scope, receive, tracked)
+            await self.app(inner, receive, tracked)
         except Exception:
             # Unhandled, Starlette's outermost layer would answer 500 past this gate: no audit
             # row and no request id. Answer (and audit) it here; the error still propagates.
@@ -215,6 +267,9 @@ class Gate:
                     headers,
                 )
             raise
+
+    async def _wait(self, budget: Budget) -> int:
+        return await anyio.to_thread.run_sync(wait_seconds, self.db, budget)
 
     async def _principal(self, scope: Scope) -> Principal | None:
         token = bearer(scope)
@@ -243,7 +298,7 @@ class Gate:
             headers,
         )
 
-    def _audited(self, send: Send, entry: audit.AuditEntry) -> Send:
+    def _audited(self, send: Send, entry: audit.AuditEntry, *, head: bool = False) -> Send:
         blocked = False
 
         async def wrapped(message: Message) -> None:
@@ -265,9 +320,16 @@ class Gate:
                     return
                 message = dict(message)
                 message["headers"] = [
-                    *message.get("headers", []),
+                    *(
+                        (k, v)
+                        for k, v in message.get("headers", [])
+                        if k.lower() not in (b"cache-control", b"x-content-type-options")
+                    ),
+                    *SECURE_HEADERS,
                     (b"x-request-id", entry.request_id.encode()),
                 ]
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         return wrapped

@@ -61,6 +61,22 @@ class Settings(BaseModel):
     db_busy_seconds: float = Field(
         default=5.0, gt=0, description="Wait for a locked database before 503"
     )
+    http_idle_seconds: float = Field(
+        default=5.0, gt=0, description="A connection that sends no request for this long is closed"
+    )
+    http_header_seconds: float = Field(
+        default=5.0, gt=0, description="Time for a request head to arrive, from its first byte"
+    )
+    http_body_seconds: float = Field(
+        default=10.0, gt=0, description="Time for a request body to arrive, from its head (408)"
+    )
+    http_connections_per_client: int = Field(
+        default=32, ge=1, description="Connections one client address may hold"
+    )
+    http_connections: int = Field(default=512, ge=1, description="Connections the server holds")
+    max_requests_in_flight: int = Field(
+        default=64, ge=1, description="Requests answered at once; more get 503 (audited)"
+    )
     fault_delay_seconds: float = Field(
         default=0.0,
         ge=0,

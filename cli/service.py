@@ -19,25 +19,13 @@ def serve(
     port: Annotated[int, typer.Option(help="Port")] = 8080,
 ) -> None:
     """Run the HTTP API (jobs are solved in worker processes)."""
-    import uvicorn
-
-    from api.app import create_app
+    from api.serving import run
 
     settings = load_settings()
     err.print(
         f"cdplan API on http://{host}:{port}/v1 (database: {settings.database_url.split('://')[0]})"
     )
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="info",
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=200,
-        h11_max_incomplete_event_size=16 * 1024,
-        server_header=False,
-    )
+    run(host, port)
 
 
 @users_app.command("add")

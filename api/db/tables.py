@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -126,6 +127,11 @@ class AuditRow(Base):
     UPDATE and DELETE; the verifier finds the first row that does not chain."""
 
     __tablename__ = "audit"
+    # Rate limits count a user's (or an address's) rows of the last minute.
+    __table_args__ = (
+        Index("ix_audit_user_at", "user_id", "at"),
+        Index("ix_audit_client_at", "client", "at"),
+    )
 
     seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
