@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -22,10 +23,13 @@ COMMON = {
     401: "No valid bearer token",
     403: "Your role may not do this",
     404: "No such plan (or not yours: the answer is the same)",
+    409: "The plan is not in a state that allows this (the message says which)",
+    410: "The outputs of this version were removed under the retention setting",
     413: "Body larger than the limit",
     422: "Invalid input: each error names the field and the rule",
     429: "Rate limit; see Retry-After",
-    503: "Database busy or queue full; see Retry-After",
+    503: "Database busy, queue full or too many requests at once; see Retry-After",
+    507: "Your agency's storage quota is used up (plans, versions or bytes)",
 }
 
 
@@ -52,7 +56,23 @@ def _allowed_methods(request: Request) -> list[str]:
     return sorted(methods)
 
 
+def _position(err: Any) -> str:
+    """Where an error is, by position: an unknown key is the client's text, so it is ``*``."""
+    parts = [str(p) for p in err.get("loc", ())]
+    if err.get("type") == "extra_forbidden" and parts:
+        parts[-1] = "*"
+    return ".".join(parts)
+
+
+def _fix(err: Any) -> str:
+    if err.get("type") == "extra_forbidden":
+        return "remove this field (unknown fields are not allowed)"
+    return "see the API schema for this field"
+
+
 def install(app: FastAPI) -> None:
+    """Answer every error as JSON with the one error body."""
+
     @app.exception_handler(ApiError)
     async def _api(_: Request, exc: ApiError) -> JSONResponse:
         return _json(
@@ -67,11 +87,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         errors = [
-            {
-                "loc": ".".join(str(p) for p in err.get("loc", ())),
-                "msg": str(err.get("msg", "invalid")),
-                "fix": "see the API schema for this field",
-            }
+            {"loc": _position(err), "msg": str(err.get("msg", "invalid")), "fix": _fix(err)}
             for err in exc.errors()
         ]
         return _json(

@@ -14,6 +14,7 @@ from api.security import Principal
 from api.settings import Settings
 from api.store import versions
 from api.store.database import Database
+from api.store.quotas import Limits
 from geodata.layers import Geodata
 from planner.io import parse_scenario
 from planner.plan import Plan
@@ -31,6 +32,7 @@ def report_event(
     geo: Geodata,
     settings: Settings,
     entry: AuditEntry,
+    limits: Limits,
 ) -> versions.VersionInfo:
     """Queue the version an event makes, with its audit row.
 
@@ -43,12 +45,14 @@ def report_event(
         geo: the geodata.
         settings: for the new job's deadline.
         entry: the request's audit entry, written with the new version.
+        limits: the queue and quotas of the plan's agency and namespace.
 
     Returns:
         The new, queued version.
 
     Raises:
         ConflictError: the latest version has no plan to change yet, or a newer one appeared.
+        BusyError, InsufficientStorageError: the queue is full or a quota is used up.
         ScenarioError: the event does not fit this plan (each error names its field).
     """
     base = versions.event_base(db, plan_id)
@@ -62,4 +66,4 @@ def report_event(
         replan_json=replanning.context.model_dump_json(),
         deadline_seconds=settings.job_deadline(replanning.scenario.solver.time_limit_seconds),
     )
-    return versions.add_event_version(db, principal, plan_id, new, entry)
+    return versions.add_event_version(db, principal, plan_id, new, entry, limits)

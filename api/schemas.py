@@ -117,6 +117,9 @@ class VersionOut(Out):
     plan_status: PlanStatus | None = Field(description="What the solve found, once done")
     attempts: int = Field(description="Worker attempts so far")
     event: dict[str, object] | None = Field(description="The event that made it (none for v1)")
+    failed_outputs: dict[str, str] = Field(
+        default_factory=dict, description="Outputs of a done version that could not be made, why"
+    )
     created_at: datetime
     finished_at: datetime | None
     error: JobError | None

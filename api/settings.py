@@ -44,7 +44,28 @@ class Settings(BaseModel):
         default=3, ge=1, description="Worker crashes tolerated before a job fails"
     )
     max_queued_per_agency: int = Field(
-        default=50, ge=1, description="Jobs waiting per agency before 503"
+        default=50, ge=1, description="Operational jobs waiting per agency before 503"
+    )
+    max_queued_exercise_per_agency: int = Field(
+        default=20, ge=1, description="Exercise jobs waiting per agency before 503 (own queue)"
+    )
+    exercise_solver_slots: int = Field(
+        default=1,
+        ge=1,
+        description="Solves of exercise jobs at once; operational jobs waiting always go first",
+    )
+    quota_plans: int = Field(default=1_000, ge=1, description="Plans per agency and namespace")
+    quota_versions: int = Field(
+        default=20_000, ge=1, description="Plan versions per agency and namespace"
+    )
+    quota_bytes: int = Field(
+        default=2_000_000_000, ge=1, description="Bytes stored per agency and namespace"
+    )
+    retention_days: float = Field(
+        default=0,
+        ge=0,
+        description="Remove the outputs of old versions this long after their operation ended "
+        "(0: keep everything); the latest version of a plan is always kept",
     )
     submissions_per_minute: int = Field(
         default=10, ge=1, description="Plan and event submissions per user per minute"

@@ -7,20 +7,62 @@ that every error names its field.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, AwareDatetime, ConfigDict, Field, model_validator
 
 from geodata.places import Coordinates
 from planner.strict import Model
 from planner.weights import Weights
 
+# Dates an operation may have. Times are moved by UTC offsets (up to 14 h) and by travel times,
+# and Python's dates end at years 1 and 9999: a date near those ends cannot be planned or drawn,
+# and a controlled delivery outside these years is a typing mistake.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def _plannable(ts: datetime) -> datetime:
+    if not EARLIEST_YEAR <= ts.year <= LATEST_YEAR:
+        raise ValueError(f"a date between the years {EARLIEST_YEAR} and {LATEST_YEAR} is expected")
+    return ts
+
+
+def _printable(text: str) -> str:
+    # Control characters break the KML and HTML outputs (and hide text from the reader); an
+    # unpaired surrogate is not text at all and cannot be written as UTF-8.
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            raise ValueError("control characters and unpaired surrogates are not allowed")
+    return text
+
+
+_PLACE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+def _place(place: str | Coordinates) -> str | Coordinates:
+    if isinstance(place, str) and not _PLACE_ID.match(place):
+        raise ValueError("a geodata id has only letters, digits, '-' and '_'")
+    if isinstance(place, Coordinates) and place.name is not None:
+        _printable(place.name)
+    return place
+
+
+Instant = Annotated[
+    AwareDatetime,
+    AfterValidator(_plannable),
+    Field(description=f"ISO 8601 with offset, years {EARLIEST_YEAR}-{LATEST_YEAR}"),
+]
+FreeText = Annotated[str, AfterValidator(_printable)]
 Iso3 = Annotated[str, Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 country code")]
 Ident = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="Identifier")]
 Place = Annotated[
     str | Coordinates,
+    AfterValidator(_place),
     Field(description="A geodata id (e.g. MDA-chisinau) or {lat, lon[, name]}"),
 ]
 
@@ -59,17 +101,19 @@ class HandlingCode(StrEnum):
 
 
 class Consignment(Model):
-    kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
+    kind: FreeText = Field(
+        min_length=1, max_length=64, description="What is moved (heroin, cash...)"
+    )
     delivery: Delivery = Field(description="live | partial | substituted")
 
 
 class Operation(Model):
     id: Ident = Field(description="Operation id, [A-Za-z0-9_-]{1,64}")
-    name: str = Field(min_length=1, max_length=200, description="Operation name")
+    name: FreeText = Field(min_length=1, max_length=200, description="Operation name")
     consignment: Consignment = Field(description="The consignment and its content mode")
     handling_code: HandlingCode = Field(default=HandlingCode.H2, description="H0..H3")
-    departure: AwareDatetime = Field(description="Departure from the origin, ISO 8601 with offset")
-    planned_at: AwareDatetime | None = Field(
+    departure: Instant = Field(description="Departure from the origin, ISO 8601 with offset")
+    planned_at: Instant | None = Field(
         default=None,
         description="When the plan is made (for 'too late to request'); default: now",
     )
@@ -77,7 +121,9 @@ class Operation(Model):
 
 class Avoid(Model):
     countries: list[Iso3] = Field(default_factory=list, description="Countries never entered")
-    crossings: list[str] = Field(default_factory=list, description="Crossing ids never used")
+    crossings: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")]] = Field(
+        default_factory=list, description="Crossing ids never used"
+    )
 
 
 class Route(Model):
@@ -136,15 +182,15 @@ class Movement(Model):
 class Agency(Model):
     id: Ident
     country: Iso3 = Field(description="The agency's state")
-    name: str = Field(min_length=1, max_length=200, description="Official name")
+    name: FreeText = Field(min_length=1, max_length=200, description="Official name")
     kind: Literal[
         "police", "customs", "border_guard", "coast_guard", "security", "gendarmerie", "other"
     ] = Field(description="Kind of agency")
 
 
 class Window(Model):
-    from_: AwareDatetime = Field(alias="from", description="Start, ISO 8601 with offset")
-    to: AwareDatetime = Field(description="End, ISO 8601 with offset")
+    from_: Instant = Field(alias="from", description="Start, ISO 8601 with offset")
+    to: Instant = Field(description="End, ISO 8601 with offset")
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
@@ -191,7 +237,7 @@ class Legal(Model):
         le=24 * 60,
         description="Time the authority needs before departure, hours",
     )
-    authority: str = Field(
+    authority: FreeText = Field(
         default="Public prosecutor", max_length=200, description="Who authorises"
     )
     foreign_observation: list[ForeignObservation] = Field(
@@ -239,7 +285,8 @@ class Scenario(Model):
             raise ValueError("teams: ids must be unique")
         for i, team in enumerate(self.teams):
             if team.agency not in agencies:
-                raise ValueError(f"teams[{i}].agency: {team.agency!r} is not an agency id")
+                # The position, not the value: errors never repeat what was submitted.
+                raise ValueError(f"teams[{i}].agency is not one of the agencies' ids")
         countries = [entry.country for entry in self.legal]
         if len(set(countries)) != len(countries):
             raise ValueError("legal: one entry per country")

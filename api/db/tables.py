@@ -78,6 +78,14 @@ class Version(Base):
     plan_status: Mapped[str | None] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Outputs of a done version that could not be rendered: JSON {name: reason}.
+    output_errors: Mapped[str | None] = mapped_column(Text)
+    # Bytes this version holds in the database (its texts and its outputs, not shared assets).
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # When the operation of a done version ends (its last segment's latest exit), UTC.
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the outputs of this version were removed under the retention setting.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -85,7 +93,12 @@ class Version(Base):
 
 
 class Artifact(Base):
-    """A rendered output of a done version (map, timeline, briefing, GeoJSON, KML)."""
+    """A rendered output of a done version (map, timeline, briefing, GeoJSON, KML).
+
+    ``content`` is compressed (``encoding``); the libraries an HTML page inlines are kept once,
+    in ``blobs``, and ``assets`` lists those this page takes back when it is served. ``csp`` is
+    the page's Content-Security-Policy: the hashes of its scripts, computed when it was made.
+    """
 
     __tablename__ = "artifacts"
     __table_args__ = (
@@ -97,6 +110,20 @@ class Artifact(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     media_type: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    encoding: Mapped[str] = mapped_column(String(16), default="identity")
+    assets: Mapped[str | None] = mapped_column(Text)
+    csp: Mapped[str | None] = mapped_column(Text)
+
+
+class Blob(Base):
+    """A shared asset (a script library inlined by every page), stored once by its SHA-256."""
+
+    __tablename__ = "blobs"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib
+    size: Mapped[int] = mapped_column(Integer)  # uncompressed bytes
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Grant(Base):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
 import anyio
@@ -11,6 +9,7 @@ from fastapi import Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from api import inputs
 from api.deps import ApiError
 from api.errors import COMMON
 from api.schemas import ErrorOut, JobError, PlanDocument, links
@@ -33,23 +32,26 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorOut, "description": COMMON.get(c, "Error")} for c in wanted}
 
 
-async def json_body(request: Request) -> tuple[Any, str]:
-    """The parsed body and a hash of its canonical form (for Idempotency-Key)."""
+async def json_body(request: Request, root: str = "") -> tuple[Any, str]:
+    """The parsed body and a hash of its canonical form (for Idempotency-Key); 415 if it is not
+    JSON, 422 naming where it is unreadable (see ``api.inputs``)."""
     ctype = request.headers.get("content-type", "")
     if ctype.split(";")[0].strip().lower() != "application/json":
         raise ApiError(415, "unsupported_media_type", "send application/json", "Content-Type")
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "json_invalid", "the body is not valid JSON", "body") from None
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return data, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return inputs.parse(raw, root)
+    except inputs.BodyError as exc:
+        fix = "send plain JSON data: UTF-8 text, nested a few levels"
+        errors = [{"loc": exc.loc, "msg": exc.msg, "fix": fix}]
+        raise ApiError(422, exc.code, "the body cannot be read", exc.loc, errors=errors) from None
 
 
-def invalid(exc: ScenarioError, code: str, message: str) -> ApiError:
-    """A 422 naming the first bad field, with every error (field, rule, fix)."""
-    return ApiError(422, code, message, exc.errors[0]["loc"], errors=exc.errors)
+def invalid(exc: ScenarioError, code: str, message: str, data: Any) -> ApiError:
+    """A 422 naming the first bad field, with every error (field, rule, fix); nothing of what
+    was submitted (``data``) is repeated."""
+    errors = inputs.scrub(exc.errors, data)
+    return ApiError(422, code, message, errors[0]["loc"], errors=errors)
 
 
 def job_error(v: versions.VersionInfo) -> JobError | None:

@@ -22,17 +22,17 @@ EVENT_BODY = json_body_schema("Event")
     name="plans.event",
     status_code=202,
     response_model=Accepted,
-    responses=responses(404, 409, 413, 415, 422),
+    responses=responses(404, 409, 413, 415, 422, 507),
     openapi_extra=EVENT_BODY,
     summary="Report an event (delay, deviation, team lost, crossing closed): a new version",
 )
 async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONResponse:
     info = await run_in_threadpool(ctx.plan, plan_id, "plans.event")
-    data, _ = await json_body(request)
+    data, _ = await json_body(request, "event")
     try:
         event = parse_event(data)
     except ScenarioError as exc:
-        raise invalid(exc, "event_invalid", "the event is not valid") from None
+        raise invalid(exc, "event_invalid", "the event is not valid", data) from None
     try:
         v = await run_in_threadpool(
             lambda: report_event(
@@ -44,10 +44,11 @@ async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONRespons
                 geo=ctx.services.geo,
                 settings=ctx.services.settings,
                 entry=ctx.entry,
+                limits=ctx.limits,
             )
         )
     except ScenarioError as exc:
-        raise invalid(exc, "event_invalid", "the event does not fit this plan") from None
+        raise invalid(exc, "event_invalid", "the event does not fit this plan", data) from None
     out = Accepted(
         id=info.id,
         version=v.number,

@@ -45,7 +45,7 @@ SCENARIO_BODY = json_body_schema("Scenario")
     name="plans.submit",
     status_code=202,
     response_model=Accepted,
-    responses=responses(409, 413, 415, 422),
+    responses=responses(409, 413, 415, 422, 507),
     openapi_extra=SCENARIO_BODY,
     summary="Submit a scenario; answered once the job is stored",
 )
@@ -65,7 +65,7 @@ async def submit(
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        raise invalid(exc, "scenario_invalid", "the scenario is not valid") from None
+        raise invalid(exc, "scenario_invalid", "the scenario is not valid", data) from None
     settings = ctx.services.settings
     new = plans.NewPlan(
         scenario_json=scenario.model_dump_json(by_alias=True, exclude_none=True),
@@ -75,9 +75,7 @@ async def submit(
         idempotency=None if idempotency_key is None else (idempotency_key, body_hash),
     )
     result = await run_in_threadpool(
-        lambda: plans.submit(
-            ctx.db, ctx.principal, new, entry=ctx.entry, max_queued=settings.max_queued_per_agency
-        )
+        lambda: plans.submit(ctx.db, ctx.principal, new, entry=ctx.entry, limits=ctx.limits)
     )
     out = Accepted(
         id=result.plan.id,
@@ -172,6 +170,7 @@ def list_versions(ctx: CtxDep, plan_id: str) -> JSONResponse:
             plan_status=v.plan_status,
             attempts=v.attempt,
             event=None if v.event_json is None else json.loads(v.event_json),
+            failed_outputs=v.output_errors,
             created_at=v.created_at,
             finished_at=v.finished_at,
             error=job_error(v),

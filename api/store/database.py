@@ -31,6 +31,12 @@ class UnprocessableError(StoreError):
     status = 422
 
 
+class InsufficientStorageError(StoreError):
+    """A storage quota is used up (507): nothing more is kept until something is removed."""
+
+    status = 507
+
+
 class BusyError(StoreError):
     """Too much queued work: try again later (503 with Retry-After)."""
 

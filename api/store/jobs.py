@@ -7,15 +7,17 @@ dropped, so a worker that outlived its supervisor can never write a second plan.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from api.db.clock import utcnow
 from api.db.states import JobState
-from api.db.tables import Artifact, PlanDoc, Version
+from api.db.tables import PlanDoc, Version
+from api.store import outputs, schedule
 from api.store.database import Database
 
 
@@ -58,27 +60,18 @@ def _fence(claim: Claim):  # type: ignore[no-untyped-def]
 
 
 def claim_next(
-    db: Database, lease_seconds: float, max_attempts: int, *, plan_id: str | None = None
+    db: Database,
+    lease_seconds: float,
+    max_attempts: int,
+    *,
+    plan_id: str | None = None,
+    exercise_slots: int = 1,
 ) -> Claim | None:
-    """Take the oldest queued job, or one whose lease ran out (its supervisor died)."""
+    """Take the next job (see ``api.store.schedule``): one whose lease ran out first, then the
+    queued job whose turn it is, fairly across agencies."""
     now = utcnow()
     with db.begin() as s:
-        query = (
-            select(Version)
-            .where(
-                or_(
-                    Version.status == JobState.queued,
-                    (Version.status == JobState.running) & (Version.lease_expires_at < now),
-                )
-            )
-            .order_by(Version.created_at, Version.plan_id, Version.number)
-            .limit(1)
-        )
-        if plan_id is not None:
-            query = query.where(Version.plan_id == plan_id)
-        if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        v = s.scalar(query)
+        v = schedule.next_job(s, now, exercise_slots=exercise_slots, plan_id=plan_id)
         if v is None:
             return None
         if v.cancel_requested:
@@ -143,29 +136,39 @@ def complete(
     plan_json: str,
     plan_status: str,
     artifacts: dict[str, tuple[str, bytes]],
+    output_errors: dict[str, str] | None = None,
 ) -> bool:
-    """Store the plan and its outputs; False (and nothing written) if the claim is stale."""
+    """Store the plan and its outputs (packed, see ``api.packing``), and why any output is
+    missing; False (and nothing written but shared assets) if the claim is stale."""
+    packed = outputs.prepare(db, artifacts)
+    size = len(plan_json) + sum(p.size for p in packed.values())
     with db.begin() as s:
+        scenario_size = s.scalar(
+            select(func.length(Version.scenario_json)).where(
+                Version.plan_id == claim.plan_id, Version.number == claim.number
+            )
+        )
         values: dict[str, object] = {
             "status": JobState.done,
             "plan_json": plan_json,
             "plan_status": plan_status,
             "finished_at": utcnow(),
             "lease_expires_at": None,
+            "output_errors": json.dumps(output_errors, sort_keys=True) if output_errors else None,
+            "stored_bytes": size + int(scenario_size or 0),
+            "ends_at": _ends_at(plan_json),
         }
         if _rows(s.execute(update(Version).where(_fence(claim)).values(**values))) != 1:
             return False
-        for kind, (media_type, content) in artifacts.items():
-            s.add(
-                Artifact(
-                    plan_id=claim.plan_id,
-                    number=claim.number,
-                    kind=kind,
-                    media_type=media_type,
-                    content=content,
-                )
-            )
+        outputs.add(s, claim.plan_id, claim.number, packed)
         return True
+
+
+def _ends_at(plan_json: str) -> datetime | None:
+    """When the plan's operation is over: the latest exit of its last segment."""
+    segments = json.loads(plan_json).get("segments") or []
+    ends = [datetime.fromisoformat(seg["end"]) for seg in segments if seg.get("end")]
+    return max(ends) if ends else None
 
 
 def fail(

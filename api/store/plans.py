@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -20,7 +20,9 @@ from api.db.clock import as_utc, utcnow
 from api.db.states import JobState
 from api.db.tables import Grant, IdempotencyKey, PlanDoc, Version
 from api.security import Principal
-from api.store.database import BusyError, ConflictError, Database, UnprocessableError
+from api.store import quotas
+from api.store.database import ConflictError, Database, UnprocessableError
+from api.store.quotas import Limits
 from api.store.versions import VersionInfo, audit_plan, version_info
 
 
@@ -88,12 +90,18 @@ def submit(
     new: NewPlan,
     *,
     entry: audit.AuditEntry,
-    max_queued: int,
+    limits: Limits,
 ) -> Submission:
-    """Store the plan and its first job durably, with the audit row, in one transaction."""
+    """Store the plan and its first job durably, with the audit row, in one transaction.
+
+    Raises:
+        BusyError: the agency's queue (of this namespace) is full.
+        InsufficientStorageError: a quota of the agency is used up.
+        UnprocessableError: the Idempotency-Key was used with another body.
+    """
     for _ in range(2):
         try:
-            done = _submit_once(db, principal, new, entry, max_queued)
+            done = _submit_once(db, principal, new, entry, limits)
             entry.written = True  # committed together with the plan
             return done
         except IntegrityError:
@@ -105,7 +113,7 @@ def submit(
 
 
 def _submit_once(
-    db: Database, principal: Principal, new: NewPlan, entry: audit.AuditEntry, max_queued: int
+    db: Database, principal: Principal, new: NewPlan, entry: audit.AuditEntry, limits: Limits
 ) -> Submission:
     idempotency = new.idempotency
     now = utcnow()
@@ -126,14 +134,7 @@ def _submit_once(
                 assert first is not None
                 audit_plan(s, entry, doc)
                 return Submission(_plan_info(doc, principal), version_info(first), False)
-        queued = s.scalar(
-            select(func.count())
-            .select_from(Version)
-            .join(PlanDoc, PlanDoc.id == Version.plan_id)
-            .where(PlanDoc.agency == principal.agency, Version.status == JobState.queued)
-        )
-        if (queued or 0) >= max_queued:
-            raise BusyError("queue_full", f"{max_queued} plans of your agency are already waiting")
+        quotas.check(s, principal.agency, principal.exercise, limits, new_plan=True)
         doc = PlanDoc(
             id=str(uuid.uuid4()),
             agency=principal.agency,

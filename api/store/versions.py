@@ -6,6 +6,7 @@ version N+1 from the latest version N, only once N is done with a plan to change
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,9 +16,11 @@ from sqlalchemy.orm import Session
 from api.db import audit
 from api.db.clock import as_utc, utcnow
 from api.db.states import JobState
-from api.db.tables import Artifact, PlanDoc, Version
+from api.db.tables import PlanDoc, Version
 from api.security import Principal
+from api.store import outputs, quotas
 from api.store.database import ConflictError, Database
+from api.store.quotas import Limits
 from planner.plan import PlanStatus
 
 
@@ -34,6 +37,8 @@ class VersionInfo:
     error_code: str | None
     error_message: str | None
     event_json: str | None
+    output_errors: dict[str, str]
+    purged: bool
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
@@ -51,6 +56,8 @@ def version_info(v: Version) -> VersionInfo:
         error_code=v.error_code,
         error_message=v.error_message,
         event_json=v.event_json,
+        output_errors=json.loads(v.output_errors) if v.output_errors else {},
+        purged=v.purged_at is not None,
         created_at=as_utc(v.created_at),
         started_at=None if v.started_at is None else as_utc(v.started_at),
         finished_at=None if v.finished_at is None else as_utc(v.finished_at),
@@ -97,10 +104,9 @@ def versions(db: Database, plan_id: str) -> list[VersionInfo]:
 
 
 def artifact(db: Database, plan_id: str, number: int, kind: str) -> tuple[str, bytes] | None:
-    """A rendered output of a version as (media type, bytes), or None."""
-    with db.read() as s:
-        row = s.get(Artifact, (plan_id, number, kind))
-        return None if row is None else (row.media_type, row.content)
+    """A rendered output of a version as (media type, bytes as rendered), or None."""
+    found = outputs.load(db, plan_id, number, kind)
+    return None if found is None else (found.media_type, found.content)
 
 
 @dataclass(frozen=True)
@@ -144,12 +150,18 @@ class NewVersion:
 
 
 def add_event_version(
-    db: Database, principal: Principal, plan_id: str, new: NewVersion, entry: audit.AuditEntry
+    db: Database,
+    principal: Principal,
+    plan_id: str,
+    new: NewVersion,
+    entry: audit.AuditEntry,
+    limits: Limits,
 ) -> VersionInfo:
     """Queue version ``new.base + 1`` with its audit row, in one transaction.
 
     Raises:
         ConflictError: another version was added since ``new.base`` was read.
+        BusyError, InsufficientStorageError: the queue is full or a quota used up.
     """
     now = utcnow()
     with db.begin() as s:
@@ -161,6 +173,7 @@ def add_event_version(
                 f"version {doc.latest_version} is newer than the plan the event refers to",
                 "plan",
             )
+        quotas.check(s, doc.agency, doc.exercise, limits, new_plan=False)
         doc.latest_version = new.base + 1
         v = Version(
             plan_id=plan_id,

@@ -46,7 +46,12 @@ def agency_colours(plan: Plan) -> dict[str, str]:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text))
+    """Text for HTML that folium may also put inside a JavaScript template literal (tooltips,
+    popups): HTML-escaped, and the three characters a template literal interprets (backtick,
+    dollar, backslash) written as character references, so it is shown as written and never
+    runs."""
+    escaped = html.escape(str(text))
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def _fmt(t: datetime) -> str:
@@ -182,7 +187,7 @@ def render_map(plan: Plan, geo: Geodata) -> str:
                 "weight": 1,
                 "fillOpacity": 0.35,
             },
-            tooltip=f"{area.name}: {area.wording}",
+            tooltip=_esc(f"{area.name}: {area.wording}"),
         ).add_to(restricted)
     restricted.add_to(m)
 

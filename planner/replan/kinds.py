@@ -9,18 +9,18 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, TypeAdapter, ValidationError
+from pydantic import Field, TypeAdapter, ValidationError
 
 from planner.io import ScenarioError, describe, jsonable
-from planner.scenario import MAX_STOP_MINUTES, MAX_WAYPOINTS, Ident, Place
+from planner.scenario import MAX_STOP_MINUTES, MAX_WAYPOINTS, FreeText, Ident, Instant, Place
 from planner.strict import Model
 
 
 class _Event(Model):
     """What every event has."""
 
-    at: AwareDatetime = Field(description="When it happened or was reported, ISO 8601 with offset")
-    note: str | None = Field(default=None, max_length=500, description="Free text for the log")
+    at: Instant = Field(description="When it happened or was reported, ISO 8601 with offset")
+    note: FreeText | None = Field(default=None, max_length=500, description="Free text for the log")
 
 
 class Delay(_Event):
