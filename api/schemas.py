@@ -173,16 +173,28 @@ class Health(Out):
 
 
 class UserIn(In):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    role: Literal["planner", "coordinator", "trainer", "admin", "auditor"]
-    agency: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Unique user name")
+    role: Literal["planner", "coordinator", "trainer", "admin", "auditor"] = Field(
+        description="What the account may do"
+    )
+    agency: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="The agency (case-insensitive)"
+    )
 
 
 class UserOut(Out):
-    id: str
-    name: str
-    role: str
-    agency: str
+    id: str = Field(description="Account id (UUIDv4)")
+    name: str = Field(description="User name")
+    role: str = Field(description="planner, coordinator, trainer, admin or auditor")
+    agency: str = Field(description="Agency id (upper case)")
+    state: Literal["active", "pending", "disabled", "expired"] = Field(
+        description="pending: waits for a planner of its agency (or the host) to activate it"
+    )
+    expires_at: datetime | None = Field(description="When its token stops working, UTC")
+    created_at: datetime = Field(description="Created, UTC")
+    created_by: str | None = Field(
+        description="The administrator who created it; null: the host's command line"
+    )
 
 
 class NewUserOut(UserOut):

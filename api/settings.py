@@ -76,6 +76,9 @@ class Settings(BaseModel):
     failed_auth_per_minute: int = Field(
         default=20, ge=1, description="Rejected tokens per client address per minute"
     )
+    token_days: float = Field(
+        default=90.0, gt=0, description="Days a token works after it is issued or rotated"
+    )
     cancel_wait_seconds: float = Field(
         default=30.0, ge=0, description="How long DELETE waits for a worker to stop"
     )

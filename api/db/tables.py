@@ -34,7 +34,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     agency: Mapped[str] = mapped_column(String(64), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: disabled
+    # Created (or its token rotated) through the API: waits for a planner of its agency.
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(36))  # None: the host's CLI
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 

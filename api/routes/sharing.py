@@ -11,6 +11,7 @@ from api.db.clock import as_utc
 from api.deps import ApiError, CtxDep
 from api.routes.common import MAX_PAGE, marked, responses
 from api.schemas import AccessReport, AccessRow, GrantIn, GrantList, GrantOut
+from api.security import agency_id
 from api.store import sharing
 
 router = APIRouter(prefix="/v1/plans", tags=["sharing"])
@@ -46,9 +47,10 @@ def list_grants(ctx: CtxDep, plan_id: str) -> JSONResponse:
 )
 def add_grant(ctx: CtxDep, plan_id: str, grant: GrantIn) -> JSONResponse:
     info = ctx.plan(plan_id, "plans.grants.write")
-    if grant.agency == info.agency:
+    agency = agency_id(grant.agency)
+    if agency == info.agency:
         raise ApiError(422, "grant_to_owner", "the owner agency can already read it", "agency")
-    sharing.grant(ctx.db, ctx.principal, info.id, grant.agency)
+    sharing.grant(ctx.db, ctx.principal, info.id, agency)
     return _grants(ctx, info.id, info.handling_code, 201)
 
 
@@ -61,7 +63,7 @@ def add_grant(ctx: CtxDep, plan_id: str, grant: GrantIn) -> JSONResponse:
 )
 def remove_grant(ctx: CtxDep, plan_id: str, agency: Agency) -> JSONResponse:
     info = ctx.plan(plan_id, "plans.grants.write")
-    if not sharing.revoke(ctx.db, info.id, agency):
+    if not sharing.revoke(ctx.db, info.id, agency_id(agency)):
         raise ApiError(404, "grant_not_found", "no grant to this agency", "agency")
     return _grants(ctx, info.id, info.handling_code)
 

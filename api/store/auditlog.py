@@ -19,7 +19,13 @@ def page(db: Database, after: int, limit: int) -> list[AuditRow]:
         )
 
 
-def verify(db: Database) -> audit.Verdict:
-    """Walk the whole chain (see ``api.db.audit.verify``)."""
+def verify(db: Database, head: str | None = None) -> audit.Verdict:
+    """Walk the whole chain, and check it still holds ``head`` (see ``api.db.audit.verify``)."""
     with db.read() as s:
-        return audit.verify(s)
+        return audit.verify(s, head=head)
+
+
+def head(db: Database) -> tuple[int, str]:
+    """The last row's number and hash: export it off this host to check the chain against."""
+    with db.read() as s:
+        return audit.head(s)

@@ -23,6 +23,10 @@ class StoreError(Exception):
         self.field = field
 
 
+class NotFoundError(StoreError):
+    status = 404
+
+
 class ConflictError(StoreError):
     status = 409
 
