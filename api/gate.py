@@ -168,7 +168,7 @@ class Gate:
         headers: dict[str, str],
     ) -> None:
         try:
-            principal = await self._principal(scope)
+            principal, wait = await anyio.to_thread.run_sync(self._admit, scope, entry)
         except OperationalError:
             # A locked or unreachable database: a retryable 503, like inside the app, not a 500.
             log.warning("authentication: database unavailable")
@@ -180,13 +180,6 @@ class Gate:
             )
             return
         if principal is None:
-            wait = await self._wait(
-                Budget(
-                    self.settings.failed_auth_per_minute,
-                    client=entry.client or "?",
-                    statuses=frozenset({401}),
-                )
-            )
             if wait:
                 await self._refuse(
                     send,
@@ -209,19 +202,6 @@ class Gate:
         entry.user_id, entry.user_name = principal.id, principal.name
         entry.agency, entry.role = principal.agency, principal.role.value
         scope["state"]["principal"] = principal
-        # Refused roles spend the general budget but not the submission one.
-        wait = await self._wait(Budget(self.settings.requests_per_minute, user_id=principal.id))
-        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
-        if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
-            wait = await self._wait(
-                Budget(
-                    self.settings.submissions_per_minute,
-                    user_id=principal.id,
-                    actions=SUBMISSIONS,
-                    method="POST",
-                    excluded=frozenset({403}),
-                )
-            )
         if wait:
             await self._refuse(
                 send,
@@ -232,6 +212,7 @@ class Gate:
                 {"retry-after": str(wait), **headers},
             )
             return
+        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
         if not allowed_here:
             await self._refuse(
                 send,
@@ -268,14 +249,33 @@ class Gate:
                 )
             raise
 
-    async def _wait(self, budget: Budget) -> int:
-        return await anyio.to_thread.run_sync(wait_seconds, self.db, budget)
-
-    async def _principal(self, scope: Scope) -> Principal | None:
+    def _admit(self, scope: Scope, entry: audit.AuditEntry) -> tuple[Principal | None, int]:
+        """The token's principal and the seconds it must wait (0: within its budgets); without a
+        valid token, the client address's budget of rejected tokens. One trip to a thread."""
         token = bearer(scope)
-        if not token:
-            return None
-        return await anyio.to_thread.run_sync(authenticate, self.db, token)
+        principal = authenticate(self.db, token) if token else None
+        if principal is None:
+            failed = Budget(
+                self.settings.failed_auth_per_minute,
+                client=entry.client or "?",
+                statuses=frozenset({401}),
+            )
+            return None, wait_seconds(self.db, failed)
+        # Refused roles spend the general budget but not the submission one.
+        wait = wait_seconds(
+            self.db, Budget(self.settings.requests_per_minute, user_id=principal.id)
+        )
+        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
+        if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
+            submissions = Budget(
+                self.settings.submissions_per_minute,
+                user_id=principal.id,
+                actions=SUBMISSIONS,
+                method="POST",
+                excluded=frozenset({403}),
+            )
+            wait = wait_seconds(self.db, submissions)
+        return principal, wait
 
     async def _refuse(
         self,

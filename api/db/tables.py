@@ -158,10 +158,10 @@ class AuditRow(Base):
     UPDATE and DELETE; the verifier finds the first row that does not chain."""
 
     __tablename__ = "audit"
-    # Rate limits count a user's (or an address's) rows of the last minute.
+    # Rate limits count a user's (or an address's) rows of the last minute, from the index alone.
     __table_args__ = (
-        Index("ix_audit_user_at", "user_id", "at"),
-        Index("ix_audit_client_at", "client", "at"),
+        Index("ix_audit_user_at", "user_id", "at", "status_code"),
+        Index("ix_audit_client_at", "client", "at", "status_code", "user_id"),
     )
 
     seq: Mapped[int] = mapped_column(

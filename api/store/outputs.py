@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -23,6 +24,10 @@ from api.store.database import Database
 
 _cache: dict[str, bytes] = {}
 _lock = threading.Lock()
+# Outputs as served, most recently used last: a version's outputs never change once written
+# (only retention removes them, and the version says so before anything is read here).
+_served: OrderedDict[tuple[str, int, str], Output] = OrderedDict()
+SERVED_CACHE_BYTES = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -83,14 +88,29 @@ def add(s: Session, plan_id: str, number: int, packed: dict[str, Packed]) -> Non
 
 def load(db: Database, plan_id: str, number: int, kind: str) -> Output | None:
     """One output as it was rendered, or None."""
+    key = (plan_id, number, kind)
+    with _lock:
+        if key in _served:
+            _served.move_to_end(key)
+            return _served[key]
     with db.read() as s:
-        row = s.get(Artifact, (plan_id, number, kind))
+        row = s.get(Artifact, key)
         if row is None:
             return None
         digests = json.loads(row.assets) if row.assets else []
         assets = {d: _blob(s, d) for d in digests}
-        content = unpack(row.content, row.encoding, assets)
-        return Output(row.media_type, content, row.csp)
+        found = Output(row.media_type, unpack(row.content, row.encoding, assets), row.csp)
+    _remember(key, found)
+    return found
+
+
+def _remember(key: tuple[str, int, str], found: Output) -> None:
+    with _lock:
+        _served[key] = found
+        total = sum(len(o.content) for o in _served.values())
+        while total > SERVED_CACHE_BYTES and len(_served) > 1:
+            _, dropped = _served.popitem(last=False)
+            total -= len(dropped.content)
 
 
 def _blob(s: Session, digest: str) -> bytes:

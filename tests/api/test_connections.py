@@ -111,8 +111,14 @@ def test_idle_and_slow_connections_leave_room_for_a_reader(tmp_path: Path, auror
 
 
 def test_a_trickled_head_and_a_kept_alive_connection_are_closed_on_time(tmp_path: Path) -> None:
+    """And the access log never shows a query string (a token put in a URL)."""
     url = next(fresh_database("sqlite", tmp_path))
-    with live_server(url, tmp_path, http_idle_seconds=IDLE_S, http_header_seconds=HEAD_S) as server:
+    with live_server(
+        url, tmp_path, access_log=True, http_idle_seconds=IDLE_S, http_header_seconds=HEAD_S
+    ) as server:
+        with httpx.Client(base_url=server.base_url) as http:
+            r = http.get("/v1/plans", params={"access_token": "cdp_SECRET_TOKEN_VALUE"})
+            assert r.status_code == 401
         trickle = connect(server.port, "127.0.0.1")
         kept = connect(server.port, "127.0.0.1")
         kept.sendall(b"GET /healthz HTTP/1.1\r\nHost: cdplan\r\n\r\n")
@@ -139,3 +145,6 @@ def test_a_trickled_head_and_a_kept_alive_connection_are_closed_on_time(tmp_path
         assert closed_at.get("kept", 99.0) < IDLE_S + 1.0, closed_at
         trickle.close()
         kept.close()
+        log = server.log_tail(50_000)
+    assert "GET /v1/plans" in log
+    assert "SECRET_TOKEN_VALUE" not in log and "access_token" not in log

@@ -16,8 +16,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.create_index("ix_audit_user_at", "audit", ["user_id", "at"])
-    op.create_index("ix_audit_client_at", "audit", ["client", "at"])
+    # Covering: the count reads the index only.
+    op.create_index("ix_audit_user_at", "audit", ["user_id", "at", "status_code"])
+    op.create_index("ix_audit_client_at", "audit", ["client", "at", "status_code", "user_id"])
 
 
 def downgrade() -> None:
