@@ -79,6 +79,17 @@ def bearer(scope: Scope) -> str | None:
     return None
 
 
+def _without_body(send: Send) -> Send:
+    """The answer to a HEAD: a GET's status and headers, no body."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return wrapped
+
+
 class RejectionAuditor:
     """Audits requests refused by the body cap, which runs outside (before) the gate."""
 
@@ -128,6 +139,9 @@ class Gate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            if scope["type"] == "http" and scope["method"] == "HEAD":
+                await self.app({**scope, "method": "GET"}, receive, _without_body(send))
+                return
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -328,11 +342,9 @@ class Gate:
                     *SECURE_HEADERS,
                     (b"x-request-id", entry.request_id.encode()),
                 ]
-            elif head and message["type"] == "http.response.body":
-                message = {**message, "body": b""}
             await send(message)
 
-        return wrapped
+        return _without_body(wrapped) if head else wrapped
 
     async def _write(self, entry: audit.AuditEntry) -> bool:
         if entry.written:

@@ -57,7 +57,10 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
     except Exception as exc:
         if out_of_memory(exc):
             raise
-        log.exception("job %s v%d: planning failed", claim.plan_id, claim.number)
+        # The type only: an exception's message may carry the scenario's text, and logs must not.
+        log.error(
+            "job %s v%d: planning failed (%s)", claim.plan_id, claim.number, type(exc).__name__
+        )
         jobs.fail(
             db,
             claim,
@@ -117,7 +120,7 @@ def _render(plan: Plan, geo: Geodata) -> tuple[dict[str, tuple[str, bytes]], dic
         except Exception as exc:
             if out_of_memory(exc):
                 raise
-            log.exception("output %s not rendered", name)
+            log.error("output %s not rendered (%s)", name, type(exc).__name__)
             errors[name] = f"could not be rendered ({type(exc).__name__})"
     return artifacts, errors
 

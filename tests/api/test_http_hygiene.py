@@ -78,6 +78,9 @@ def test_head_is_answered_like_get_without_a_body(world: World, aurora: Solved) 
             200,
             rows_for(world, get.headers["x-request-id"])[0].action,
         )
+    # The public paths too.
+    health = world.client.head("/healthz")
+    assert health.status_code == 200 and health.content == b""
     # HEAD is refused exactly when GET is.
     assert world.client.head("/v1/audit", headers=h).status_code == 403
     # And a 405 names it among the methods a path takes.
