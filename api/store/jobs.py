@@ -143,8 +143,12 @@ def complete(
     packed = outputs.prepare(db, artifacts)
     size = len(plan_json) + sum(p.size for p in packed.values())
     with db.begin() as s:
+        scenario, event, replan = (
+            func.coalesce(func.length(t), 0)
+            for t in (Version.scenario_json, Version.event_json, Version.replan_json)
+        )
         scenario_size = s.scalar(
-            select(func.length(Version.scenario_json)).where(
+            select(scenario + event + replan).where(
                 Version.plan_id == claim.plan_id, Version.number == claim.number
             )
         )

@@ -59,6 +59,7 @@ def purge(db: Database, days: float, now: datetime | None = None) -> int:
                     delete(Artifact).where(Artifact.plan_id == plan_id, Artifact.number == v.number)
                 )
                 v.purged_at = now
-                v.stored_bytes = sum(len(t or "") for t in (v.scenario_json, v.plan_json))
+                texts = (v.scenario_json, v.event_json, v.replan_json, v.plan_json)
+                v.stored_bytes = sum(len(t or "") for t in texts)
                 purged += 1
     return purged
