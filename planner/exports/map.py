@@ -49,7 +49,14 @@ def agency_colours(plan: Plan) -> dict[str, str]:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text))
+    """Text for HTML that folium may also put inside a JavaScript template literal.
+
+    Tooltips and popups: HTML-escaped, and the three characters a template literal interprets
+    (backtick, dollar, backslash) written as character references, so it is shown as written
+    and never runs.
+    """
+    escaped = html.escape(str(text))
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def _fmt(t: datetime) -> str:
@@ -225,7 +232,7 @@ def base_map(geo: Geodata, view: Polygon) -> folium.Map:
                 "weight": 1,
                 "fillOpacity": 0.35,
             },
-            tooltip=f"{area.name}: {area.wording}",
+            tooltip=_esc(f"{area.name}: {area.wording}"),
         ).add_to(restricted)
     restricted.add_to(m)
     return m

@@ -5,10 +5,20 @@ It is written with the plotly.js bundled in the plotly wheel (no CDN).
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 
 from planner.exports.map import agency_colours
 from planner.plan import Plan
+
+
+def _t(text: str) -> str:
+    """Text for plotly's labels, which read a few HTML tags: shown as written, never as markup.
+
+    Plotly turns the character references back into the characters.
+    """
+    return escape(text, quote=False)
 
 
 def render_timeline(plan: Plan) -> str:
@@ -30,7 +40,7 @@ def render_timeline(plan: Plan) -> str:
                 marker_line_color="#999",
                 marker_line_width=1,
                 showlegend=False,
-                hovertext=f"{seg.id} {seg.mode}: {seg.from_.name} to {seg.to.name}<br>"
+                hovertext=f"{seg.id} {seg.mode}: {_t(seg.from_.name)} to {_t(seg.to.name)}<br>"
                 f"window {seg.start_local} to {seg.end_local}<br>expected "
                 f"{seg.nominal_start:%d %b %H:%M} to {seg.nominal_end:%d %b %H:%M} UTC",
                 hoverinfo="text",
@@ -91,14 +101,14 @@ def render_timeline(plan: Plan) -> str:
                 name="handover",
                 legendgroup="handover",
                 showlegend=h is plan.handovers[0],
-                hovertext=f"{h.kind} handover at {h.place.name}: {h.from_team} to {h.to_team}<br>"
-                f"{h.start_local} to {h.end_local}",
+                hovertext=f"{h.kind} handover at {_t(h.place.name)}: "
+                f"{h.from_team} to {h.to_team}<br>{h.start_local} to {h.end_local}",
                 hoverinfo="text",
             )
         )
     op = plan.operation
     fig.update_layout(
-        title=f"{op.marking} · {op.name} ({op.id}) · {plan.status} · times UTC",
+        title=f"{op.marking} · {_t(op.name)} ({op.id}) · {plan.status} · times UTC",
         barmode="overlay",
         xaxis={"type": "date", "title": "UTC"},
         yaxis={"categoryorder": "array", "categoryarray": list(dict.fromkeys(rows))[::-1]},
