@@ -13,14 +13,18 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from cli.commit import commit_cmd, read_ledger
+from cli.exercise import event_cmd, exercise_app, judge_cmd
+from cli.files import write_plan_dir
 from cli.places import places_app
+from cli.robustness import robustness_cmd
 from cli.service import audit_app, serve, users_app
 from cli.summary import print_summary
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
+from planner.commitments import without_committed
 from planner.engine import plan
-from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import PlanStatus
 from planner.review import review
@@ -34,7 +38,12 @@ app.add_typer(geodata_app, name="geodata")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(places_app, name="places")
+app.add_typer(exercise_app, name="exercise")
+app.command("judge")(judge_cmd)
+app.command("event")(event_cmd)
+app.command("commit")(commit_cmd)
 app.command("serve")(serve)
+app.command("robustness")(robustness_cmd)
 
 err = Console(stderr=True)
 out = Console()
@@ -185,12 +194,18 @@ def plan_cmd(
         bool, typer.Option("--quiet", help="Print only the path of plan.json")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Plan around the teams committed to other operations"),
+    ] = None,
 ) -> None:
-    """Plan a scenario: plan.json, map.html, timeline.html, briefing.html, GeoJSON and KML."""
+    """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json."""
     sc = _scenario(scenario)
+    if ledger is not None:
+        sc = without_committed(sc, read_ledger(ledger).commitments)
     geo = load()
     result = plan(sc, geo)
-    written = write_all(result, geo, output)
+    written = write_plan_dir(result, sc, geo, output)
     path = written["plan.json"]
     if result.status is PlanStatus.invalid:
         # Bad input, found once the places were resolved: only plan.json, with the reasons.
@@ -209,7 +224,7 @@ def plan_cmd(
         missing = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"} - set(
             written
         )
-        out.print("also: " + ", ".join(sorted(set(written) - {"plan.json"})))
+        out.print("also: " + ", ".join(sorted(set(written) - {"plan.json", "scenario.json"})))
         if missing:
             err.print(f"[red]not written:[/red] {', '.join(sorted(missing))} (see the log)")
             raise typer.Exit(code=1)

@@ -32,6 +32,14 @@ class Weights(Model):
         description="Per hour a beacon is watched remotely instead of a team on the spot (less "
         "than a team-hour, more than nothing)",
     )
+    optional_coverage: float = Field(
+        default=10.0,
+        ge=0,
+        le=1000,
+        description="A bonus per hour a movement with min_teams 0 (a scout car) is watched: an "
+        "hour of it is worth a handover, so a free team near it watches it, and one that would "
+        "be called in for less than about an hour does not",
+    )
     stability: float = Field(
         default=5.0,
         ge=0,

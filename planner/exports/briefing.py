@@ -101,9 +101,14 @@ Departure {{ op.departure.strftime('%Y-%m-%d %H:%M UTC') }}. Plan made
 {% for r in plan.reasons %}<li>{{ r.message }} <small>[{{ r.code }}: {{ r.subject }}]</small></li>{% endfor %}
 </ul>{% endif %}
 <h2>Route</h2>
-<p>{{ plan.route.countries|join(' → ') }}: {{ '%.0f'|format(plan.route.length_km) }} km,
+{% if plan.movements %}{% for m in plan.movements %}<p>Movement <b>{{ m.id }}</b> ({{ m.consignment }},
+{{ m.delivery }}; {% if m.min_teams %}at least {{ m.min_teams }} team(s) watching{% else %}watched where a team is free{% endif %}):
+{{ m.route.countries|join(' → ') }}, {{ '%.0f'|format(m.route.length_km) }} km, about
+{{ '%.1f'|format(m.route.hours) }} h. Crossings: {% for c in m.route.crossings %}{{ c.name }}{% if not loop.last %}, {% endif %}{% else %}none{% endfor %}.</p>{% endfor %}
+{% for t in plan.transfers %}<p>Transfer from {{ t.from_ }} to {{ t.to }} at {{ t.place.name }}, from {{ t.start_local }} ({{ t.start.strftime('%d %b %H:%M') }} to {{ t.end.strftime('%H:%M') }} UTC), watched.</p>{% endfor %}
+{% else %}<p>{{ plan.route.countries|join(' → ') }}: {{ '%.0f'|format(plan.route.length_km) }} km,
 about {{ '%.1f'|format(plan.route.hours) }} h. Crossings:
-{% for c in plan.route.crossings %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>
+{% for c in plan.route.crossings %}{{ c.name }}{% if not loop.last %}, {% endif %}{% endfor %}.</p>{% endif %}
 <h2>Authorisations to request</h2>
 <table><tr><th>State</th><th>Authority</th><th>Delivery</th><th>Request by (UTC)</th></tr>
 {% for a in plan.authorisations %}<tr><td>{{ a.country }}</td><td>{{ a.authority }}</td>
@@ -128,7 +133,7 @@ about {{ '%.1f'|format(plan.route.hours) }} h. Crossings:
 <h2>Team tasks, in time order</h2>
 <table><tr><th>Team</th><th>Agency</th><th>Duty</th><th>Segments</th><th>Expected (team's local time)</th><th>Expected (UTC)</th>
 <th>Ready from – needed until (UTC)</th></tr>
-{% for team, items in tasks %}<tr><td>{{ team }}</td><td>{{ items[0].agency }}</td>
+{% for team, items in tasks %}<tr><td>{{ team }}{% if items[0].movement %}<br><small>movement {{ items|map(attribute='movement')|unique|join(', ') }}</small>{% endif %}</td><td>{{ items[0].agency }}</td>
 <td>{{ items|map(attribute='duty')|select|unique|join(', ') or 'on board / remote' }}</td>
 <td>{% for a in items %}{{ stretch(seg[a.segment]) }}{% if a.foreign %} (foreign observation){% endif %}{% if a.remote %} (remote tracking){% endif %}<br>{% endfor %}</td>
 <td>{% for a in items %}{{ a.expected_start_local }} – {{ a.expected_end_local[-9:] }}<br>{% endfor %}</td>

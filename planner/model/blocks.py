@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from planner.constants import MAX_BLOCKS
 from planner.model.problem import Problem, RouteOption, TeamSpec
-from planner.model.rules import Broken, check_remote_run, check_run
+from planner.model.rules import Broken, Lawful, check_remote_run, check_run
 
 
 @dataclass(frozen=True)
@@ -56,72 +56,106 @@ class Block:
         return self.expected_watch
 
 
+def _block(
+    problem: Problem,
+    route: RouteOption,
+    team: TeamSpec,
+    i: int,
+    j: int,
+    lawful: Lawful,
+    remote: bool,
+) -> Block:
+    """The block of ``team`` on segments ``i..j`` with what its run costs (``lawful``)."""
+    segs = route.segments
+    first, last = segs[i], segs[j]
+    return Block(
+        id=f"r{route.index}:{team.id}:{i}-{j}" + (":remote" if remote else ""),
+        route=route.index,
+        team=team.id,
+        first=i,
+        last=j,
+        start=first.start - problem.overlap,
+        end=last.end,
+        travel=lawful.travel,
+        follow=lawful.follow,
+        duty_start=lawful.duty_start,
+        duty_end=lawful.duty_end,
+        expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
+        # A beacon watched from a desk is no physical following.
+        expected_follow=0
+        if remote
+        else sum(s.nominal_end - s.nominal_start for s in segs[i : j + 1] if s.following),
+        foreign_minutes=lawful.foreign_minutes,
+        foreign_km=round(lawful.foreign_km, 2),
+        foreign_country=lawful.foreign_country,
+        remote=remote,
+    )
+
+
 def remote_blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful remote block of a technical ``team`` on ``route`` (see check_remote_run)."""
     if problem.remote is None or "technical" not in team.capabilities:
         return
-    segs = route.segments
-    for i, first in enumerate(segs):
-        for j in range(i, len(segs)):
+    for i in range(len(route.segments)):
+        for j in range(i, len(route.segments)):
             verdict = check_remote_run(problem, route, team, i, j)
             if isinstance(verdict, Broken):
                 if verdict.final:
                     break
                 continue
-            last = segs[j]
-            yield Block(
-                id=f"r{route.index}:{team.id}:{i}-{j}:remote",
-                route=route.index,
-                team=team.id,
-                first=i,
-                last=j,
-                start=first.start - problem.overlap,
-                end=last.end,
-                travel=0,
-                follow=0,
-                duty_start=verdict.duty_start,
-                duty_end=verdict.duty_end,
-                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
-                expected_follow=0,
-                foreign_minutes=0,
-                foreign_km=0.0,
-                foreign_country=None,
-                remote=True,
-            )
+            yield _block(problem, route, team, i, j, verdict, remote=True)
 
 
 def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful block of ``team`` on ``route`` (the rules are in planner.model.rules)."""
     yield from remote_blocks_for(problem, route, team)
-    segs = route.segments
-    for i, first in enumerate(segs):
-        for j in range(i, len(segs)):
+    for i in range(len(route.segments)):
+        for j in range(i, len(route.segments)):
             verdict = check_run(problem, route, team, i, j)
             if isinstance(verdict, Broken):
                 if verdict.final:
                     break
                 continue
-            last = segs[j]
-            yield Block(
-                id=f"r{route.index}:{team.id}:{i}-{j}",
-                route=route.index,
-                team=team.id,
-                first=i,
-                last=j,
-                start=first.start - problem.overlap,
-                end=last.end,
-                travel=verdict.travel,
-                follow=verdict.follow,
-                duty_start=verdict.duty_start,
-                duty_end=verdict.duty_end,
-                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
-                expected_follow=sum(
-                    s.nominal_end - s.nominal_start for s in segs[i : j + 1] if s.following
-                ),
-                foreign_minutes=verdict.foreign_minutes,
-                foreign_km=round(verdict.foreign_km, 2),
-                foreign_country=verdict.foreign_country,
-            )
+            yield _block(problem, route, team, i, j, verdict, remote=False)
+
+
+def given_block(
+    problem: Problem,
+    route: RouteOption,
+    team: TeamSpec,
+    first: int,
+    last: int,
+    *,
+    remote: bool = False,
+) -> Block:
+    """The block of ``team`` on ``first..last`` as a person gave it, lawful or not.
+
+    A plan written by hand is costed with the same terms as the engine's (a lawful run gets
+    exactly the engine's block); where it breaks a rule, the checker says so, and the cost is
+    computed all the same: travel from the nearest reach known (0 when the team reaches nothing
+    of the route), every segment outside the team's states counted as foreign. A remote watch
+    that the rules do not allow is costed as a team on the spot.
+    """
+    if remote:
+        verdict = check_remote_run(problem, route, team, first, last)
+        if isinstance(verdict, Lawful):
+            return _block(problem, route, team, first, last, verdict, remote=True)
+    verdict = check_run(problem, route, team, first, last)
+    if isinstance(verdict, Broken):
+        segs = route.segments
+        run = segs[first : last + 1]
+        travel = team.reach.get((route.index, first), 0)
+        abroad = [s for s in run if team.country not in s.countries]
+        verdict = Lawful(
+            travel=travel,
+            follow=sum(s.follow_max for s in run),
+            duty_start=segs[first].nominal_start - problem.overlap - travel,
+            duty_end=segs[first].nominal_start + sum(s.max_minutes for s in run),
+            foreign_minutes=sum(s.max_minutes for s in abroad),
+            foreign_km=sum(s.km for s in abroad),
+            foreign_country=abroad[0].country if abroad else None,
+        )
+    return _block(problem, route, team, first, last, verdict, remote=False)
 
 
 class ModelTooLargeError(ValueError):

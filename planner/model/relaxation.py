@@ -15,7 +15,8 @@ with no search. On the larger generated operations of ``cdplan bench --peers`` i
 because teams are many and the cheapest block of each stretch belongs to a nearby team that is
 free; when it is not, the CP-SAT model decides.
 
-Only for ``min_teams`` = 1: with more teams per stretch the cover is no longer a path.
+Only for one movement watched by one team at a time (``min_teams`` = 1): with more teams per
+stretch the cover is no longer a path, and between movements other rows apply.
 """
 
 from __future__ import annotations
@@ -119,9 +120,9 @@ def team_windows(
     team = problem.team(team_id)
     land, desk = on_duty(problem, of_team[team_id])
     land_taken, desk_taken = on_duty(problem, mine)
-    windows = lawful_windows(team, land, land_taken, team.max_duty)
+    windows = lawful_windows(problem, team, land, land_taken, team.max_duty)
     desk_ok = problem.remote is None or (
-        lawful_windows(team, desk, desk_taken, problem.remote.max_minutes) is not None
+        lawful_windows(problem, team, desk, desk_taken, problem.remote.max_minutes) is not None
     )
     if windows is None or not desk_ok or not apart(mine, reach or reach_of(problem)):
         return None
@@ -204,10 +205,11 @@ def lawful_cover(problem: Problem, blocks: list[Block]) -> Cover | None:
         blocks: every candidate block.
 
     Returns:
-        The cover, proven optimal for the whole model; None when ``min_teams`` is not 1, when
-        no route can be covered, or when no cheapest cover keeping every rule was found.
+        The cover, proven optimal for the whole model; None with several movements or
+        ``min_teams`` other than 1, when no route can be covered, or when no cheapest cover
+        keeping every rule was found.
     """
-    if problem.min_teams != 1:
+    if len(problem.movements()) != 1 or any(problem.need(r.index) != 1 for r in problem.routes):
         return None
     of_team: dict[str, list[Block]] = defaultdict(list)
     twins: dict[tuple[int, int, int, int], list[Block]] = defaultdict(list)

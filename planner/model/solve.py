@@ -42,6 +42,8 @@ class Solution:
     status: PlanStatus
     report: SolverReport
     route: int | None = None
+    # Every chosen route: one per movement (the first is ``route``).
+    routes: tuple[int, ...] = ()
     blocks: list[Block] = field(default_factory=list)
     duty_of: dict[str, int | None] = field(default_factory=dict)
 
@@ -127,6 +129,7 @@ def solve(
         status=status,
         report=report,
         route=built.vars.chosen_route(solver),
+        routes=tuple(built.vars.chosen_routes(solver)),
         blocks=chosen,
         duty_of={b.id: built.vars.duty_of(solver, b) for b in chosen},
     )
@@ -157,6 +160,7 @@ def _covered(
         status=PlanStatus.optimal,
         report=report,
         route=cover.route,
+        routes=(cover.route,),
         blocks=sorted(cover.blocks, key=lambda b: (b.route, b.first, b.team)),
         duty_of=cover.duty_of,
     )

@@ -27,7 +27,8 @@ class Dispatch:
     """What the dispatcher planned: blocks in route order and their duties, or where it stuck.
 
     ``objective`` is the model's objective of the blocks (unscaled, as the engine reports it);
-    ``stuck_at`` is the first segment no free team could take (None when the plan is whole).
+    ``stuck_at`` is the first segment no free team could take (None when the plan is whole);
+    ``unsupported`` says why the dispatcher did not plan at all (several movements).
     """
 
     route: int
@@ -35,6 +36,7 @@ class Dispatch:
     duty_of: dict[str, int | None]
     objective: float | None
     stuck_at: int | None
+    unsupported: str = ""  # why the dispatcher does not plan this problem at all
 
 
 def dispatch(problem: Problem, blocks: list[Block]) -> Dispatch:
@@ -48,6 +50,10 @@ def dispatch(problem: Problem, blocks: list[Block]) -> Dispatch:
         The blocks chosen; ``stuck_at`` names the segment where no team was left.
     """
     route = 0
+    if len(problem.movements()) > 1:
+        # Between movements a team's time is shared by other rules; a dispatcher by hand plans
+        # one consignment at a time, and so does this one: such operations are not its kind.
+        return Dispatch(route, [], {}, None, None, unsupported="one movement at a time")
     starting: dict[int, list[Block]] = defaultdict(list)
     of_team: dict[str, list[Block]] = defaultdict(list)
     for b in blocks:
@@ -63,7 +69,7 @@ def dispatch(problem: Problem, blocks: list[Block]) -> Dispatch:
     chosen: list[Block] = []
     held: dict[str, list[Block]] = defaultdict(list)
     for k in range(n):
-        while watchers[k] < problem.min_teams:
+        while watchers[k] < problem.need(route):
             pick = next(
                 (
                     b

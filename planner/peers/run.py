@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from geodata import load
 from geodata.layers import Geodata
 from planner import assemble
+from planner.assemble_operation import assemble_operation
 from planner.check.checker import check
 from planner.engine import assemble_plan
 from planner.io import parse_scenario
@@ -33,6 +34,7 @@ from planner.peers.linear import from_cp_model
 from planner.peers.mip import MipOutcome, solve_highs, solve_scip
 from planner.plan import PlanStatus
 from planner.reasons import PlanningError
+from planner.resolve.operation import resolve_operation
 from planner.resolve.resolver import Resolved, resolve_scenario
 from planner.scenario import Scenario
 
@@ -54,8 +56,9 @@ class PeerResult(BaseModel):
 
     status: str = Field(
         description="optimal (proven), feasible (a plan, not proven), infeasible (proven), "
-        "timeout (no plan at the limit), no_plan (the dispatcher got stuck), refused (the "
-        "scenario cannot be planned at all)"
+        "timeout (no plan at the limit), no_plan (the dispatcher got stuck), unsupported (a "
+        "method that does not plan such a scenario), refused (the scenario cannot be planned "
+        "at all)"
     )
     objective: float | None = Field(description="The model's objective of the plan found")
     bound: float | None = Field(description="Best proven lower bound of the objective")
@@ -113,7 +116,8 @@ def verdict(
     if solution.route is None:
         return None, []
     info = assemble.operation_info(scenario, resolved.planned_at)
-    document = assemble_plan(scenario, geo, resolved, resolved.problem, solution, info)
+    build = assemble_operation if scenario.movements else assemble_plan
+    document = build(scenario, geo, resolved, resolved.problem, solution, info)
     found = check(scenario, document, geo)
     return not found, [str(v) for v in found]
 
@@ -164,24 +168,26 @@ def _report(objective: float | None, bound: float | None, seconds: float, n: int
     )
 
 
-def _read(built: Built, values: list[float]) -> tuple[int, list[Block], dict[str, int | None]]:
-    """The route, blocks and duties of a MIP solution, read as the CP-SAT solution is read."""
+def _read(
+    built: Built, values: list[float]
+) -> tuple[list[int], list[Block], dict[str, int | None]]:
+    """The routes, blocks and duties of a MIP solution, read as the CP-SAT solution is read."""
 
     def on(var: cp_model.IntVar) -> bool:
         return values[var.index] > 0.5
 
     v = built.vars
-    route = next(i for i, var in enumerate(v.route) if on(var))
+    routes = [i for i, var in enumerate(v.route) if on(var)]
     chosen = sorted(
-        (b for k, b in v.blocks.items() if b.route == route and on(v.take[k])),
+        (b for k, b in v.blocks.items() if b.route in routes and on(v.take[k])),
         key=lambda b: (b.route, b.first, b.team),
     )
     duty_of: dict[str, int | None] = {}
     for b in chosen:
         windows = v.duties.get(b.team, [])
-        starts = [s for (r, s), var in windows if r == b.route and s <= b.duty_start and on(var)]
+        starts = [s for (r, s), var in windows if r in routes and s <= b.duty_start and on(var)]
         duty_of[b.id] = len(starts) - 1 if starts else None
-    return route, chosen, duty_of
+    return routes, chosen, duty_of
 
 
 def _unscaled(x: float | None) -> float | None:
@@ -202,8 +208,10 @@ def _mip(
     status = PlanStatus(out.status)
     solution = Solution(status=status, report=report)
     if out.values is not None:
-        route, chosen, duty_of = _read(built, out.values)
-        solution = Solution(status, report, route=route, blocks=chosen, duty_of=duty_of)
+        routes, chosen, duty_of = _read(built, out.values)
+        solution = Solution(
+            status, report, route=routes[0], routes=tuple(routes), blocks=chosen, duty_of=duty_of
+        )
     return out.status, solution, out.seconds, convert + out.load_seconds, out.version
 
 
@@ -256,11 +264,13 @@ def run_method(
         d = dispatch(problem, blocks)
         seconds = time.perf_counter() - t
         report = _report(d.objective, None, seconds, len(blocks))
+        empty = Solution(status=PlanStatus.timeout, report=report)
+        if d.unsupported:
+            return _result("unsupported", empty, (None, []), seconds, 0.0, d.unsupported)
         if d.stuck_at is not None:
             seg = problem.routes[d.route].segments[d.stuck_at].id
-            empty = Solution(status=PlanStatus.timeout, report=report)
             return _result("no_plan", empty, (None, []), seconds, 0.0, f"no free team for {seg}")
-        sol = Solution(PlanStatus.feasible, report, d.route, d.blocks, d.duty_of)
+        sol = Solution(PlanStatus.feasible, report, d.route, (d.route,), d.blocks, d.duty_of)
         judged = verdict(scenario, geo, resolved, sol)
         return _result("feasible", sol, judged, seconds, 0.0, "earliest available team")
     status, sol, seconds, build_s, version = _mip(method, resolved, blocks, time_limit, threads)
@@ -293,7 +303,8 @@ def solve_instance(
     geo = load()
     scenario = parse_scenario(instance.scenario)
     try:
-        resolved = resolve_scenario(scenario, geo)
+        resolve = resolve_operation if scenario.movements else resolve_scenario
+        resolved = resolve(scenario, geo)
     except PlanningError as exc:
         why = "; ".join(r.code for r in exc.reasons)
         return InstanceResult(

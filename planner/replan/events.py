@@ -223,9 +223,9 @@ def _teams(
             ]
             if team.id in planned:
                 changes.append(
-                    f"team {team.id} has been on duty: this duty ends by "
-                    f"{_utc(tired.duty_until)}; the next starts after its rest, from "
-                    f"{_utc(tired.rested_from)}"
+                    f"team {team.id} has been on duty: it may stay on until "
+                    f"{_utc(tired.duty_until)} (its duty limit), or start a new duty after its "
+                    f"rest, from {_utc(tired.rested_from)}"
                 )
         teams.append(entry)
     return teams, changes
@@ -245,6 +245,13 @@ def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> R
     Raises:
         ScenarioError: the event does not fit this plan; each error names its field.
     """
+    if scenario.movements:
+        raise event_error(
+            "plan",
+            "events on an operation of several movements are not supported yet",
+            "write what happened into the scenario (a later departure, a team's availability, "
+            "movement.closures) and plan it again",
+        )
     at = event.at.astimezone(UTC)
     _check_time(scenario, previous, event, at)
     effect = effect_of(scenario, previous, event, geo)

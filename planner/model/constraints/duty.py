@@ -22,9 +22,12 @@ applied when the blocks were made; a duty may not bridge two of them (checked he
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ortools.sat.python import cp_model
 
 from planner.model.blocks import Block
+from planner.model.constraints.movements import time_cliques
 from planner.model.constraints.presence import Reach, occupied, reach_of
 from planner.model.problem import Problem, TeamSpec
 from planner.model.variables import Variables
@@ -61,11 +64,12 @@ def add_duty(
         # duty at a desk: its own windows, as long as technical coverage allows, with the same
         # rest between them.
         land, remote = on_duty(problem, all_blocks)
-        windows = _windows(model, v, team, land, team.max_duty, "duty", lit, reach)
+        windows = _windows(model, problem, v, team, land, team.max_duty, "duty", lit, reach)
         if windows:
             v.duties[team_id] = windows
         if remote and problem.remote is not None:
-            _windows(model, v, team, remote, problem.remote.max_minutes, "desk", lit, reach)
+            desk = problem.remote.max_minutes
+            _windows(model, problem, v, team, remote, desk, "desk", lit, reach)
 
 
 def on_duty(problem: Problem, blocks: list[Block]) -> tuple[list[Block], list[Block]]:
@@ -85,18 +89,30 @@ def _rowless(team: TeamSpec, blocks: list[Block], max_duty: int) -> bool:
     return hi - lo <= max_duty and len(team.availability) == 1
 
 
-def _covers(team: TeamSpec, b: Block, route: int, s: int, max_duty: int) -> bool:
-    """Whether the window anchored at ``s`` on ``route`` may hold block ``b`` (cover row)."""
+def _covers(
+    team: TeamSpec, b: Block, route: int, s: int, max_duty: int, movement: Mapping[int, str]
+) -> bool:
+    """Whether the window anchored at ``s`` on ``route`` may hold block ``b`` (cover row).
+
+    A window is anchored on one route; a block of another movement may lie in it too (a team's
+    duty counts whatever it watches), a block on another route of the same movement may not.
+    """
     return (
-        route == b.route
+        (route == b.route or movement[route] != movement[b.route])
         and s <= b.duty_start
         and b.duty_end <= s + max_duty
         and _window_of(team, s, s) == _window_of(team, b.duty_start, b.duty_end)
     )
 
 
+def _rested(team: TeamSpec, a: Block, route: int, s: int, movement: Mapping[int, str]) -> bool:
+    """Whether a window at ``s`` on ``route`` may start while block ``a`` is taken (rest row)."""
+    related = a.route == route or movement[a.route] != movement[route]
+    return not (related and a.duty_start < s < a.duty_end + team.min_rest)
+
+
 def lawful_windows(
-    team: TeamSpec, blocks: list[Block], chosen: list[Block], max_duty: int
+    problem: Problem, team: TeamSpec, blocks: list[Block], chosen: list[Block], max_duty: int
 ) -> list[tuple[int, int]] | None:
     """Duty windows that let a chosen set of a team's blocks keep the rows of :func:`_windows`.
 
@@ -106,6 +122,7 @@ def lawful_windows(
     is given the latest, which reaches furthest.
 
     Args:
+        problem: the planning problem (its routes' movements).
         team: the team.
         blocks: all its candidate blocks in this duty model (they set the anchors).
         chosen: those taken.
@@ -117,15 +134,12 @@ def lawful_windows(
     """
     if not blocks or not chosen or _rowless(team, blocks, max_duty):
         return []
+    movement = {o.index: o.movement for o in problem.routes}
     anchors = sorted({(b.route, b.duty_start) for b in blocks})
-    free = [
-        (r, s)
-        for r, s in anchors
-        if not any(a.route == r and a.duty_start < s < a.duty_end + team.min_rest for a in chosen)
-    ]
+    free = [(r, s) for r, s in anchors if all(_rested(team, a, r, s, movement) for a in chosen)]
     out: set[tuple[int, int]] = set()
     for b in sorted(chosen, key=lambda b: b.duty_start):
-        holding = [(r, s) for r, s in free if _covers(team, b, r, s, max_duty)]
+        holding = [(r, s) for r, s in free if _covers(team, b, r, s, max_duty, movement)]
         if not holding:
             return None
         if not out.intersection(holding):
@@ -135,6 +149,7 @@ def lawful_windows(
 
 def _windows(
     model: cp_model.CpModel,
+    problem: Problem,
     v: Variables,
     team: TeamSpec,
     blocks: list[Block],
@@ -150,10 +165,11 @@ def _windows(
     """
     if not blocks or _rowless(team, blocks, max_duty):
         return []  # every combination of these blocks fits in one duty
+    movement = {o.index: o.movement for o in problem.routes}
     anchors = sorted({(b.route, b.duty_start) for b in blocks})
     windows = {a: model.new_bool_var(f"{label}-{team.id}-r{a[0]}-at{a[1]}") for a in anchors}
     for b in blocks:
-        inside = [w for (r, s), w in windows.items() if _covers(team, b, r, s, max_duty)]
+        inside = [w for (r, s), w in windows.items() if _covers(team, b, r, s, max_duty, movement)]
         ct = model.add(v.take[b.id] <= sum(inside)).with_name(f"{label}-cover-{b.id}")
         if lit:
             ct.only_enforce_if(lit)
@@ -161,9 +177,16 @@ def _windows(
         clash = [
             a for a in blocks if a.route == r and a.duty_start < s < a.duty_end + team.min_rest
         ]
+        # Another movement's blocks count too: a team rests between duties whatever it watched.
+        others = [
+            a
+            for a in blocks
+            if movement[a.route] != movement[r] and a.duty_start < s < a.duty_end + team.min_rest
+        ]
         # Blocks of one team that share a stretch exclude each other already (presence), so
         # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
-        for k, clique in enumerate(_cliques(clash, reach)):
+        groups = _cliques(clash, reach) + time_cliques(others)
+        for k, clique in enumerate(groups):
             ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
             ct.with_name(f"{label}-rest-{team.id}-at{s}-{k}")
             if lit:
