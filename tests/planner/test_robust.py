@@ -221,7 +221,8 @@ def test_the_same_seed_gives_the_same_figures_however_split(geo: Geodata) -> Non
     pieces = [o for part in ([0, 1, 2], list(range(3, 120))) for o in run_samples(study, part)]
     keep = {"seconds", "scheduler", "workers"}
     assert whole.model_dump(exclude=keep) == again.model_dump(exclude=keep)
-    assert sum(o.holds for o in pieces) / 120 == pytest.approx(whole.holds)
+    # The report gives shares to 4 decimals.
+    assert sum(o.holds for o in pieces) / 120 == pytest.approx(whole.holds, abs=5e-5)
     other = assess(sc, p, InProcess(), samples=120, seed=6)
     assert other.model_dump(exclude=keep) != whole.model_dump(exclude=keep)
 
