@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
@@ -104,3 +105,18 @@ def test_the_largest_instance_is_as_large_as_promised(geo: Geodata) -> None:
     assert route.length_km > 3000
     assert len(route.segments) > 100
     assert 300 <= len(problem.teams) <= 400
+
+
+def test_an_operation_of_several_movements() -> None:
+    # The MIPs solve the whole operation's model (between-movement rows, optional coverage)
+    # and agree with the engine; the dispatcher plans one consignment at a time and says so.
+    inst = next(i for i in bundled() if i.name == "tandem-edirne-plovdiv-sofia")
+    out = solve_instance(inst, time_limit=20)
+    engine = out.results["engine"]
+    assert engine.status == "optimal"
+    for name in ("cpsat", "mip_highs", "mip_scip"):
+        r = out.results[name]
+        assert r.status == "optimal", (name, r.detail)
+        assert r.checked is True, (name, r.violations)
+        assert r.objective == pytest.approx(engine.objective)
+    assert out.results["greedy"].status == "unsupported"
