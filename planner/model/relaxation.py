@@ -3,9 +3,9 @@
 Drop the rules between blocks (presence, duty and rest) and what is left of the model is
 coverage: choose blocks, each an interval of segments of one route, that cover every segment
 at least once. Its constraint matrix is an interval matrix, so its linear relaxation is already
-integral, and its optimum is a shortest path over the route's boundaries: a block from segment
-``first`` to ``last`` is an arc ``first -> last + 1`` at the block's cost, and a free step back
-``k -> k - 1`` lets two blocks overlap.
+integral, and its optimum is a shortest path along the route's boundaries: a block from segment
+``first`` to ``last`` takes a cover of the segments before ``first`` to one that reaches past
+``last`` (blocks may overlap).
 
 That optimum is a lower bound of the full model. When the cheapest cover also keeps every rule
 between blocks (the model's own rules, asked of the chosen set by
@@ -52,57 +52,60 @@ class Cover:
     duty_of: dict[str, int | None]
 
 
+def starting_at(blocks: list[Block], route: int) -> dict[int, list[int]]:
+    """The positions in ``blocks`` of the route's blocks, by first segment."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for i, b in enumerate(blocks):
+        if b.route == route:
+            out[b.first].append(i)
+    return out
+
+
 def cheapest_cover(
-    problem: Problem, blocks: list[Block], route: int, costs: list[int]
+    problem: Problem,
+    blocks: list[Block],
+    route: int,
+    costs: list[int],
+    starting: dict[int, list[int]] | None = None,
 ) -> tuple[int, list[Block]] | None:
     """The cheapest blocks covering every segment of one route, and their summed cost.
 
-    Dijkstra over the boundaries; ties are settled by the order of discovery, which follows the
-    order of ``blocks``, so the answer is reproducible.
+    ``cover[k]``, the cheapest cover of segments ``0..k-1``, never falls as ``k`` grows, so it
+    is the cheapest ``cover[b.first] + cost(b)`` over the blocks ``b`` that hold segment
+    ``k-1``: a sweep along the route with the blocks that hold the current segment in a heap
+    (one push per block). Ties go to the block that comes first in ``blocks``, so the answer
+    is reproducible.
 
     Args:
         problem: the planning problem.
         blocks: every candidate block.
         route: the route's index.
         costs: each block's scaled cost, by position in ``blocks``.
+        starting: :func:`starting_at` of the route, when already made.
 
     Returns:
         The cost and the blocks in route order; None when some segment has no block at all.
     """
     n = len(problem.routes[route].segments)
-    arcs: dict[int, list[int]] = defaultdict(list)
-    for i, b in enumerate(blocks):
-        if b.route == route:
-            arcs[b.first].append(i)
-    # (cost, boundary, discovery order, from boundary, block index or -1 for a step back)
-    queue: list[tuple[int, int, int, int, int]] = [(0, 0, 0, -1, -1)]
-    came: dict[int, tuple[int, int]] = {}
-    seen = 0
-    while queue:
-        cost, k, _, source, via = heapq.heappop(queue)
-        if k in came:
-            continue
-        came[k] = (source, via)
-        if k == n:
-            break
-        moves = [(cost + costs[i], blocks[i].last + 1, i) for i in arcs.get(k, [])]
-        if k > 0:
-            moves.append((cost, k - 1, -1))  # a step back: the next block may overlap this one
-        for c, end, i in moves:
-            if end not in came:
-                seen += 1
-                heapq.heappush(queue, (c, end, seen, k, i))
-    if n not in came:
-        return None
+    starting = starting if starting is not None else starting_at(blocks, route)
+    cover = [0] + [-1] * n
+    last_of: list[int] = [-1] * (n + 1)  # the block that closes cover[k]
+    held: list[tuple[int, int]] = []  # (cover[first] + cost, position) of blocks met so far
+    for k in range(1, n + 1):
+        for i in starting.get(k - 1, []):
+            heapq.heappush(held, (cover[k - 1] + costs[i], i))
+        while held and blocks[held[0][1]].last < k - 1:
+            heapq.heappop(held)  # it ends before segment k-1: it never holds a later one
+        if not held:
+            return None
+        cover[k], last_of[k] = held[0]
     path: list[Block] = []
-    total = 0
     k = n
-    while k != 0:
-        k, via = came[k]
-        if via >= 0:
-            path.append(blocks[via])
-            total += costs[via]
-    return total, sorted(path, key=lambda b: (b.first, b.team))
+    while k > 0:
+        b = blocks[last_of[k]]
+        path.append(b)
+        k = b.first
+    return cover[n], sorted(path, key=lambda b: (b.first, b.team))
 
 
 def team_windows(
@@ -219,14 +222,18 @@ def lawful_cover(problem: Problem, blocks: list[Block]) -> Cover | None:
     for b, c in zip(blocks, costs, strict=True):
         of_team[b.team].append(b)
         twins[(b.route, b.first, b.last, c)].append(b)
+    starting = {r.index: starting_at(blocks, r.index) for r in problem.routes}
     bound: int | None = None
     stack: list[frozenset[int]] = [frozenset()]  # blocks set aside, by index
     for _ in range(TRIES):
         if not stack:
             return None
         aside = stack.pop()
-        tried = [UNREACHABLE if i in aside else c for i, c in enumerate(costs)]
-        covers = [cheapest_cover(problem, blocks, r.index, tried) for r in problem.routes]
+        tried = [UNREACHABLE if i in aside else c for i, c in enumerate(costs)] if aside else costs
+        covers = [
+            cheapest_cover(problem, blocks, r.index, tried, starting[r.index])
+            for r in problem.routes
+        ]
         found = [(c[0], r, c[1]) for r, c in enumerate(covers) if c is not None]
         if not found:
             continue
