@@ -13,6 +13,7 @@ from geodata.export import export_all
 from geodata.overview import draw_overview
 from planner.engine import plan
 from planner.examples import DEFAULT, path_of
+from planner.exports.pdf import font_gaps
 from planner.exports.write import write_all
 from planner.io import load_scenario
 
@@ -23,8 +24,9 @@ EXTRA_ROUTES = [("Chisinau to Odesa", RouteRequest(origin="MDA-chisinau", destin
 def run_demo(output: Path, console: Console) -> Path:
     """Plan the bundled default scenario and write every output and the layers to ``output``.
 
-    Writes the plan's outputs, the geodata layers (``geodata/``), a second example route
-    (``routes.json``) and a map of the network (``overview.png``), and prints a summary.
+    Writes the plan's outputs (with the PDF briefings), the geodata layers (``geodata/``), a
+    second example route (``routes.json``) and a map of the network (``overview.png``), and
+    prints a summary.
 
     Returns:
         The path of ``plan.json``.
@@ -33,7 +35,7 @@ def run_demo(output: Path, console: Console) -> Path:
     output.mkdir(parents=True, exist_ok=True)
     scenario = load_scenario(path_of(DEFAULT))
     result = plan(scenario, geo)
-    written = write_all(result, geo, output)
+    written = write_all(result, geo, output, pdf=True)
     plan_path = written["plan.json"]
 
     print_summary(result, plan_path)
@@ -64,5 +66,9 @@ def run_demo(output: Path, console: Console) -> Path:
         f"-> {layers[0].parent}/"
     )
     console.print(f"outputs:  {', '.join(str(p) for p in written.values())}")
+    if "briefing.pdf" not in written:
+        console.print("[red]briefing.pdf not written[/red]: WeasyPrint needs Pango (see the log)")
+    for gap in font_gaps():
+        console.print(f"[yellow]fonts:[/yellow] {gap}")
     console.print(f"overview: {png}")
     return plan_path

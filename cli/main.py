@@ -20,6 +20,8 @@ from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
 from planner.engine import plan
+from planner.exports.i18n import LANGUAGES, UnknownLanguageError, parse_languages
+from planner.exports.pdf import font_gaps
 from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import PlanStatus
@@ -161,12 +163,29 @@ def plan_cmd(
         bool, typer.Option("--quiet", help="Print only the path of plan.json")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LL[,LL...]",
+            help="Briefings in these languages too: " + ", ".join(LANGUAGES),
+        ),
+    ] = "",
+    pdf: Annotated[bool, typer.Option("--pdf", help="A PDF of every briefing too")] = False,
 ) -> None:
-    """Plan a scenario: plan.json, map.html, timeline.html, briefing.html, GeoJSON and KML."""
+    """Plan a scenario: plan.json, map.html, timeline.html, briefing.html, GeoJSON and KML.
+
+    Also each agency's need-to-know extract (briefings/<AGENCY-ID>.html), a briefing per extra
+    language (briefing.<LL>.html) and, with --pdf, a PDF of each briefing.
+    """
+    try:
+        langs = parse_languages(lang)
+    except UnknownLanguageError as exc:
+        _fail_input(f"--lang: {exc}")
     sc = _scenario(scenario)
     geo = load()
     result = plan(sc, geo)
-    written = write_all(result, geo, output)
+    written = write_all(result, geo, output, langs=langs, pdf=pdf)
     path = written["plan.json"]
     if result.status is PlanStatus.invalid:
         # Bad input, found once the places were resolved: only plan.json, with the reasons.
@@ -182,10 +201,12 @@ def plan_cmd(
         out.print(str(path))
     else:
         print_summary(result, path)
-        missing = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"} - set(
-            written
-        )
+        expected = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"}
+        missing = expected - set(written) | ({"briefing.pdf"} - set(written) if pdf else set())
         out.print("also: " + ", ".join(sorted(set(written) - {"plan.json"})))
+        if pdf:
+            for gap in font_gaps():
+                err.print(f"[yellow]fonts:[/yellow] {gap}")
         if missing:
             err.print(f"[red]not written:[/red] {', '.join(sorted(missing))} (see the log)")
             raise typer.Exit(code=1)

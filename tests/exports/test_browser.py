@@ -93,3 +93,14 @@ def test_timeline_offline(browser: Any, outputs: Path) -> None:
     assert errors == []
     assert page.locator(".plotly").count() >= 1
     page.close()
+
+
+def test_every_html_output_is_offline(browser: Any, outputs: Path) -> None:
+    pages = sorted(outputs.rglob("*.html"))
+    names = {p.relative_to(outputs).as_posix() for p in pages}
+    assert {"briefing.html", "briefing.tr.html", "briefings/BG-GDBOP.html"} <= names
+    for path in pages:
+        page, external, errors = _open(browser, path)
+        assert external == [], path.name
+        assert errors == [], path.name
+        page.close()

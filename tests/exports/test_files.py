@@ -19,16 +19,21 @@ from planner.plan import Plan
 
 
 def test_briefing_names_every_team_and_handover_place(outputs: Path, demo_plan: Plan) -> None:
-    text = html.unescape((outputs / "briefing.html").read_text())
+    page = (outputs / "briefing.html").read_text()
+    text = html.unescape(page)
     for a in demo_plan.assignments:
         assert a.team in text
     for h in demo_plan.handovers:
         assert h.place.name in text
-        assert h.start_local in text
+        # the window in the place's local time: 09:03 - 09:33 (UTC+3) at Kapikule
+        local = h.start_local[11:16] + " – " + h.end_local[11:16]
+        assert local in text, local
     for auth in demo_plan.authorisations:
         assert auth.authority in text
-    assert text.count("HANDLING CODE H2") == 2
+    # The screen's banners at the top and the bottom; the printed page frame is in the style.
+    assert page.count('<div class="code">HANDLING CODE H2') == 2
     assert "Contingencies" in text
+    assert "Sofia (София)" in text  # the local-script name from the geodata
 
 
 def test_geojson_holds_route_segments_and_handovers(outputs: Path, demo_plan: Plan) -> None:
