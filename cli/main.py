@@ -25,7 +25,7 @@ from planner.exports.pdf import font_gaps
 from planner.exports.write import write_all
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import PlanStatus
-from planner.resolve.places import place_errors
+from planner.review import review
 from planner.scenario import Scenario
 
 app = typer.Typer(
@@ -136,15 +136,39 @@ def _scenario(path: Path) -> Scenario:
 @app.command("check")
 def check_cmd(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (YAML or JSON)")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print {ok, errors, problems, warnings} as JSON")
+    ] = False,
 ) -> None:
-    """Validate a scenario and resolve its places; exit 2 with every error on bad input."""
+    """Everything wrong with a scenario at once, without solving it.
+
+    Errors (input that cannot be planned) exit 2; problems (what would leave no plan) and
+    warnings (what to know even with a plan) are printed, and exit 0.
+    """
     sc = _scenario(scenario)
-    errors = place_errors(sc, load())
-    for e in errors:
-        err.print(f"[red]error:[/red] {e['loc']}: {e['msg']} (fix: {e['fix']})")
-    if errors:
+    found = review(sc, load())
+    if as_json:
+        payload = {
+            "ok": found.ok,
+            "errors": found.errors,
+            "problems": [r.model_dump() for r in found.problems],
+            "warnings": [r.model_dump() for r in found.warnings],
+        }
+        sys.stdout.write(json.dumps(payload, indent=1) + "\n")
+    else:
+        for e in found.errors:
+            err.print(f"[red]error:[/red] {e['loc']}: {e['msg']} (fix: {e['fix']})")
+        for r in found.problems:
+            err.print(f"[red]no plan:[/red] {r.subject}: {r.message} [{r.code}]")
+        for r in found.warnings:
+            err.print(f"[yellow]warning:[/yellow] {r.subject}: {r.message} [{r.code}]")
+        if found.ok:
+            out.print(
+                f"ok: {sc.operation.id}, {len(sc.teams)} teams, {len(sc.agencies)} agencies"
+                + (f", {len(found.warnings)} warning(s)" if found.warnings else "")
+            )
+    if found.errors:
         raise typer.Exit(code=2)
-    out.print(f"ok: {sc.operation.id}, {len(sc.teams)} teams, {len(sc.agencies)} agencies")
 
 
 @app.command("schema")

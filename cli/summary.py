@@ -12,9 +12,9 @@ out = Console()
 
 
 def print_summary(result: Plan, path: Path) -> None:
-    """Print status, reasons, route, KPIs, handovers and late authorisations, then the path."""
+    """Print status, reasons, route, KPIs, handovers and warnings, then the path."""
     out.print(
-        f"[bold]{result.operation.name}[/bold] ({result.operation.handling_code}): "
+        f"[bold]{result.operation.name}[/bold] ({result.operation.marking}): "
         f"[bold]{result.status}[/bold]"
     )
     for r in result.reasons:
@@ -34,7 +34,9 @@ def print_summary(result: Plan, path: Path) -> None:
         )
         for h in result.handovers:
             out.print(f"  {h.kind:6} {h.place.name}: {h.from_team} -> {h.to_team}, {h.end_local}")
+    for w in result.warnings:
+        out.print(f"[yellow]warning:[/yellow] {w.message} [{w.code}: {w.subject}]")
     late = [a.country for a in result.authorisations if a.too_late]
-    if late:
+    if late and not any(w.code == "too_late" for w in result.warnings):
         out.print(f"[yellow]too late to request authorisation in time:[/yellow] {', '.join(late)}")
     out.print(f"plan: {path}")

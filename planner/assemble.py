@@ -151,9 +151,9 @@ def handovers(
 ) -> list[Handover]:
     """Every handover between the chosen blocks, at the start of the incoming block.
 
-    Outgoing and incoming blocks at a boundary are paired in order of team id; when no block
-    ends there (with ``min_teams`` > 1 a team carries on), a newcomer is paired with a team that
-    carries on.
+    Outgoing and incoming blocks at a boundary are paired in order of team id; a newcomer beyond
+    the blocks that end there (with ``min_teams`` > 1 a team carries on) is paired with a team
+    that carries on.
     Both are shown present from ``overlap`` minutes before the expected passage until it;
     ``earliest``/``latest`` bound the passage over the whole ETA window.
 
@@ -178,10 +178,14 @@ def handovers(
         before, after = route.segments[k - 1], route.segments[k]
         outgoing = sorted(ending.get(k, []), key=lambda b: b.team)
         incoming = sorted(starting[k], key=lambda b: b.team)
-        if not outgoing:
-            # Covered by a team that carries on; the newcomer joins (min_teams > 1).
-            outgoing = [b for b in blocks if b.first < k <= b.last][: len(incoming)]
-        for src, dst in zip(outgoing, incoming, strict=False):
+        # Newcomers beyond the teams that leave join a team that carries on (min_teams > 1):
+        # every newcomer has its handover, so the table lists every change of team.
+        carrying = sorted((b for b in blocks if b.first < k <= b.last), key=lambda b: b.team)
+        partners = outgoing + carrying
+        if not partners:
+            continue
+        pairs = [(partners[i % len(partners)], dst) for i, dst in enumerate(incoming)]
+        for src, dst in pairs:
             a, z = problem.team(src.team), problem.team(dst.team)
             # Expected passage: the incoming team is in place `overlap` minutes before it.
             start = problem.at(after.nominal_start - problem.overlap)

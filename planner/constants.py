@@ -50,3 +50,7 @@ UNNAMED_CUT_FACTOR = 2.0
 # shifts with relief handovers at the same place, so that no team needs a duty longer than a
 # working day to hold it.
 STATIC_SHIFT_MINUTES = 240
+
+# A place burned by counter-surveillance (rules.no_handover_at) rules out handovers within this
+# distance: a junction or a town centre, not the whole town around it.
+NO_HANDOVER_KM = 2.0

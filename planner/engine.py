@@ -30,6 +30,7 @@ from planner.model.problem import Problem
 from planner.model.solve import Solution, solve
 from planner.plan import OperationInfo, Plan, PlanStatus
 from planner.reasons import PlanningError, Reason
+from planner.resolve.findings import findings
 from planner.resolve.resolver import Resolved, resolve_scenario
 from planner.scenario import Scenario
 
@@ -67,12 +68,14 @@ def plan(
         resolved = resolve_scenario(scenario, geo, now=now)
     except PlanningError as exc:
         judged = exc.route if isinstance(exc.route, Route) else None
-        return Plan(
+        refused = Plan(
             operation=info,
             status=PlanStatus(exc.status),
             reasons=exc.reasons,
             route=assemble.judged_route(judged),
         )
+        _warn(scenario, geo, refused, None)
+        return refused
     problem = resolved.problem
     if previous is not None:
         problem = dataclasses.replace(problem, previous=previous(problem))
@@ -87,6 +90,7 @@ def plan(
     else:
         result = _assemble(scenario, geo, resolved, problem, solution, info)
         _self_check(scenario, result, geo)
+    _warn(scenario, geo, result, resolved.routes[solution.route or 0])
     log.info(
         "plan %s: %s, %d segments, %d handovers, objective %s, %.3f s solve",
         scenario.operation.id,
@@ -171,6 +175,17 @@ def _assemble(
         alternatives=assemble.alternatives(resolved, solution.route),
         teams=assemble.teams(problem),
     )
+
+
+def _warn(scenario: Scenario, geo: Geodata, result: Plan, route: Route | None) -> None:
+    """The scenario's warnings (planner.resolve.findings), less what the reasons already say."""
+    arrival = result.segments[-1].end if result.segments else None
+    said = {(r.code, r.subject) for r in result.reasons}
+    result.warnings = [
+        w
+        for w in findings(scenario, geo, result.operation.planned_at, lawful=route, arrival=arrival)
+        if (w.code, w.subject) not in said
+    ]
 
 
 def _self_check(scenario: Scenario, result: Plan, geo: Geodata) -> None:

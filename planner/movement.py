@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, ConfigDict, Field
 
 from planner.fields import Place
 from planner.strict import Model
@@ -45,6 +45,18 @@ class Sailing(Model):
         pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Ferry line id, e.g. FERRY-chornomorsk-poti"
     )
     depart: AwareDatetime = Field(description="Departure, ISO 8601 with offset")
+
+
+class Closure(Model):
+    """A crossing closed for a while (a strike, an incident): nothing passes ``from`` to ``to``."""
+
+    crossing: str = Field(
+        pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Crossing id, e.g. TUR-BGR-kapikule"
+    )
+    from_: AwareDatetime = Field(alias="from", description="Closed from, ISO 8601 with offset")
+    to: AwareDatetime = Field(description="Open again from, ISO 8601 with offset")
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
 
 class DriverRules(StrEnum):
@@ -112,4 +124,14 @@ class Movement(Model):
         default_factory=list,
         max_length=MAX_STOPS,
         description="Known sailings; for a line listed here they replace its timetable",
+    )
+    cancelled_sailings: list[Sailing] = Field(
+        default_factory=list,
+        max_length=MAX_STOPS,
+        description="Sailings that will not leave (timetabled or given): the next one is taken",
+    )
+    closures: list[Closure] = Field(
+        default_factory=list,
+        max_length=MAX_STOPS,
+        description="Crossings closed for a while: a queue there waits for the reopening",
     )

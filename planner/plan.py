@@ -282,6 +282,11 @@ class Plan(Out):
     operation: OperationInfo
     status: PlanStatus
     reasons: list[Reason] = Field(default_factory=list)
+    warnings: list[Reason] = Field(
+        default_factory=list,
+        description="What the planners should know even with a plan: a team never available, a "
+        "team based abroad, a request already too late, a state the plan goes round",
+    )
     route: PlanRoute = Field(default_factory=PlanRoute)
     segments: list[PlanSegment] = Field(default_factory=list)
     assignments: list[Assignment] = Field(default_factory=list)

@@ -74,8 +74,8 @@ class Operation(Model):
     )
     exercise: bool = Field(
         default=False,
-        description="Training data: every output (map, timeline, briefing, KML, GeoJSON, plan.json) "
-        "says EXERCISE",
+        description="Training data: every output (map, timeline, briefing, KML, GeoJSON, "
+        "plan.json) says EXERCISE",
     )
 
 
@@ -222,6 +222,12 @@ class Rules(Model):
     technical_coverage: TechnicalCoverage | None = Field(
         default=None,
         description="Whether a beacon watched remotely may cover a stretch alone (default: no)",
+    )
+    no_handover_at: list[Place] = Field(
+        default_factory=list,
+        max_length=MAX_WAYPOINTS,
+        description="Places where no handover may take place (a place burned by "
+        "counter-surveillance): the watch passes before or after them",
     )
 
 

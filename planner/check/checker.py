@@ -18,7 +18,7 @@ from geodata import GeodataError, load
 from geodata.layers import Geodata
 from geodata.places import resolve
 from geodata.projection import distance_km
-from planner.check import clock_rules, law_rules
+from planner.check import clock_rules, handover_rules, law_rules
 from planner.check.violation import Violation
 from planner.constants import CAPABLE, FOLLOWING
 from planner.plan import Assignment, Plan, PlanSegment
@@ -309,7 +309,7 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
 
 
 def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Violation]:
-    """Every violation of rules 0-15 (docs/rules.md) by a plan with status optimal or feasible.
+    """Every violation of rules 0-16 (docs/rules.md) by a plan with status optimal or feasible.
 
     Args:
         scenario: the scenario the plan answers.
@@ -337,4 +337,7 @@ def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Vi
         + law_rules.content_modes(scenario, plan)
         + law_rules.technical_coverage(scenario, plan)
         + law_rules.requests(scenario, plan)
+        + handover_rules.burned_places(scenario, plan, geo)
+        + handover_rules.request_times(scenario, plan)
+        + handover_rules.handover_table(plan)
     )

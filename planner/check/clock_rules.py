@@ -3,8 +3,10 @@
 - rule 10: driver hours: with one driver, at most 4 h 30 of driving between two breaks and 10 h
   between two daily rests (9 h, 10 h at most twice a week); with two, a daily rest of 9 h within
   each 30 h;
-- rule 11: a crossing with opening hours is passed (its queue) while it is open;
-- rule 12: every ferry leg departs at a timetabled sailing of its line, or at a given one;
+- rule 11: a crossing with opening hours is passed (its queue) while it is open, and no queue
+  overlaps a closure (``movement.closures``);
+- rule 12: every ferry leg departs at a timetabled sailing of its line, or at a given one, and
+  never at a cancelled one;
 - rule 13: every handover tells both teams the time in their own local time.
 
 It reads the plan's segments and the public geodata (hours, timetables, zones), not the
@@ -125,6 +127,17 @@ def opening_hours(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violatio
             when = local_time(geo, s.nominal_start, crossing.countries[0])
             message = f"{crossing.name} is passed at {when}, outside {hours[crossing.id].text()}"
             out.append(Violation(11, s.id, message))
+    for closure in scenario.movement.closures:
+        for s in plan.segments:
+            if s.mode != "border" or s.from_.id != closure.crossing:
+                continue
+            if s.nominal_start < closure.to and s.nominal_end > closure.from_:
+                message = (
+                    f"the queue at {s.from_.name} overlaps its closure from "
+                    f"{closure.from_.astimezone(UTC):%Y-%m-%d %H:%M} UTC to "
+                    f"{closure.to.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+                )
+                out.append(Violation(11, s.id, message))
     return out
 
 
@@ -146,6 +159,12 @@ def sailings(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation]:
             out.append(Violation(12, s.id, "no ferry line joins its two ports"))
             continue
         departs = s.nominal_start.astimezone(UTC)
+        if any(
+            c.line == line.id and abs((departs - c.depart).total_seconds()) <= 60 * SLACK
+            for c in scenario.movement.cancelled_sailings
+        ):
+            out.append(Violation(12, s.id, f"{line.id} leaves at a cancelled sailing"))
+            continue
         if line.id in given:
             if not any(abs((departs - d).total_seconds()) <= 60 * SLACK for d in given[line.id]):
                 out.append(Violation(12, s.id, f"{line.id} leaves at no given sailing"))

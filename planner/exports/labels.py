@@ -62,6 +62,7 @@ STANDING = {
 }
 WAITS = {
     "crossing_hours": label("wait for the crossing to open"),
+    "crossing_closed": label("wait for the closed crossing to reopen"),
     "sailing": label("wait for the sailing"),
     "truck_ban": label("wait out a truck ban"),
     "weekly_rest": label("driver's weekly rest"),
@@ -75,18 +76,21 @@ CONTINGENCY = {
     "restricted": label("mandatory interdiction before %(area)s"),
 }
 
-# Why there is no plan, by reason code; the engine's own sentence is shown beside it.
+# Why there is no plan (or what to know despite one), by reason code; the engine's own sentence
+# is shown beside it.
 REASON = {
     "alternatives_also_fail": label("The alternative routes cannot be staffed either."),
     "avoided_country": label("The route enters a country that is to be avoided."),
     "avoided_crossing": label("The route uses a crossing that is to be avoided."),
     "bad_place": label("A place cannot be found or cannot be used."),
+    "base_abroad": label("A team is based outside its agency's state."),
     "change_not_on_route": label("A substitution point is not on the route."),
     "crossing_closed": label("The route uses a closed crossing."),
     "crossing_non_plannable": label("The route uses a crossing that cannot be planned."),
     "crossing_never_open": label("A crossing is never open long enough."),
     "delivery_not_accepted": label("A state does not accept this content mode."),
     "infeasible": label("No plan keeps every rule."),
+    "missing_capability": label("No team can watch a ferry leg."),
     "model_too_large": label("The planning problem is too large."),
     "no_authorised_route": label(
         "Every lawful route crosses a state that has not authorised the delivery."
@@ -99,7 +103,9 @@ REASON = {
     "staffing_gap": label("No team can watch a stretch of the route."),
     "stop_not_on_route": label("A stop is not on the route."),
     "team_limits": label("The teams' duty, rest and travel limits leave a gap."),
+    "team_unavailable": label("A team is not available at any time of the operation."),
     "timeout": label("No plan was found within the time limit."),
+    "too_late": label("An authorisation can no longer be requested in time."),
     "unauthorised_state": label("A state on the route has not authorised the delivery."),
     "unknown_crossing": label("Unknown crossing."),
     "unknown_ferry_line": label("Unknown ferry line."),

@@ -18,6 +18,7 @@ from geodata.layers import Geodata
 from geodata.projection import point_to_geom_km
 from planner.exports.geometry import route_line
 from planner.plan import Assignment, Authorisation, Handover, PlacePoint, Plan, PlanSegment
+from planner.reasons import Reason
 
 NEAR_RESTRICTED_KM = 50.0
 # A hidden team on the other side of a handover: the briefing names its agency only.
@@ -57,6 +58,7 @@ class Content:
     handovers: list[tuple[int, Handover]]
     authorisations: list[Authorisation]
     contingencies: list[Contingency]
+    warnings: list[Reason]
 
     @property
     def tasks(self) -> list[tuple[str, list[Assignment]]]:
@@ -130,6 +132,7 @@ def whole(plan: Plan, geo: Geodata) -> Content:
         handovers=list(enumerate(plan.handovers, 1)),
         authorisations=list(plan.authorisations),
         contingencies=contingencies(plan, geo),
+        warnings=list(plan.warnings),
     )
 
 
@@ -181,7 +184,16 @@ def for_agency(plan: Plan, geo: Geodata, agency: str) -> Content:
         handovers=handovers,
         authorisations=authorisations,
         contingencies=[c for c in contingencies(plan, geo) if c.country == country],
+        # A warning names a team, a state or a field: the agency reads those about its own.
+        warnings=[
+            w for w in plan.warnings if w.subject == country or w.subject in own_teams(plan, agency)
+        ],
     )
+
+
+def own_teams(plan: Plan, agency: str) -> set[str]:
+    """Every team of ``agency`` in the scenario, with a task or not."""
+    return {t.id for t in plan.teams if t.agency == agency}
 
 
 def _hide_other_side(h: Handover, teams: set[str]) -> Handover:

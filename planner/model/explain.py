@@ -49,6 +49,11 @@ MESSAGES = {
     ),
     "duty": ("duty_limit", "no {states} team can reach and watch {seg} within its duty hours"),
     "availability": ("staffing_gap", "no {states} team is available to watch {seg} from {window}"),
+    "handover_place": (
+        "handover_place",
+        "no {states} team can watch {seg} without a handover at a place where none may take "
+        "place (rules.no_handover_at: {place}); allow a longer follow or another place",
+    ),
     "other": ("staffing_gap", "no {states} team can watch {seg} from {window}"),
 }
 

@@ -165,6 +165,8 @@ class Problem:
     lead_agency: Mapping[str, str] = field(default_factory=dict)
     # Remote (technical) coverage, when the scenario allows it; None: never.
     remote: Remote | None = None
+    # Spots (ids) where no handover may take place (rules.no_handover_at).
+    no_handover: frozenset[str] = frozenset()
 
     def at(self, minutes: float) -> datetime:
         """The absolute time, UTC, ``minutes`` after departure."""

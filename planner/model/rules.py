@@ -15,7 +15,9 @@ The rules, in the order they are checked:
 - follow: physical following lasts at most ``max_follow`` in the worst case;
 - duty: travel from base, the handover overlap and the worst-case watch fit in one duty (a ferry
   leg is outside the duty model: the escort rests on board);
-- availability: from leaving base to the latest release lies inside one availability window.
+- availability: from leaving base to the latest release lies inside one availability window;
+- handover place: the block neither begins nor ends at a place where no handover may take place
+  (``rules.no_handover_at``, a place burned by counter-surveillance).
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ class Rule(StrEnum):
     follow = "follow"
     duty = "duty"
     availability = "availability"
+    handover_place = "handover_place"
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,9 @@ def check_run(
         return Broken(Rule.duty, final=True)
     if not available(team, head.start - problem.overlap - travel, tail.end):
         return Broken(Rule.availability, final=True)
+    placed = _handover_places(problem, route, first, last)
+    if placed is not None:
+        return placed
     minutes, km, host = foreign
     return Lawful(
         travel=travel,
@@ -152,6 +158,17 @@ def check_run(
         foreign_km=km,
         foreign_country=host,
     )
+
+
+def _handover_places(problem: Problem, route: RouteOption, first: int, last: int) -> Broken | None:
+    """Whether the block begins or ends at a spot where no handover may take place."""
+    segs = route.segments
+    if first > 0 and segs[first].start_spot.id in problem.no_handover:
+        return Broken(Rule.handover_place, final=True)
+    if last + 1 < len(segs) and segs[last + 1].start_spot.id in problem.no_handover:
+        # A longer run may carry the watch past the burned place.
+        return Broken(Rule.handover_place, final=False)
+    return None
 
 
 # Where the consignment stands still: the stretches a beacon may cover alone when the scenario
@@ -198,6 +215,9 @@ def check_remote_run(
         return Broken(Rule.jurisdiction, final=False)
     if not available(team, segs[first].start - problem.overlap, tail.end):
         return Broken(Rule.availability, final=True)
+    placed = _handover_places(problem, route, first, last)
+    if placed is not None:
+        return placed
     return Lawful(
         travel=0,
         follow=0,

@@ -1,19 +1,18 @@
 """Events during an operation, and the new plan version each one makes.
 
-Four kinds of event (``kind``), each with ``at`` (when it happened or was reported) and a
-``note``: ``delay`` (the consignment is late by ``minutes``), ``deviation`` (it left the planned
-route and is at ``position``; optionally a new ``destination`` and ``via``), ``team_lost`` (a team
-is lost, burned or unavailable) and ``crossing_closed``.
+Ten kinds of event (``kind``, :mod:`planner.replan.kinds`), each with ``at`` (when it happened
+or was reported) and a ``note``; what each one decides is in :mod:`planner.replan.effects`.
 
-:func:`apply_event` returns the scenario for the rest of the operation; :func:`replan` also plans
+:func:`prepare` returns the scenario for the rest of the operation; :func:`replan` also plans
 it, preferring the previous version's teams, and returns the plan with what already took place
-(``history``) and what changed (``changes``). The semantics:
+(``history``) and what changed (``changes``). The semantics common to every kind:
 
 - ``at`` must lie between the departure of the current version and its latest arrival; when the
   position is estimated, before its expected arrival (else report a deviation with the position);
-- where the consignment is at ``at``: a deviation's ``position``; a delay's ``place`` when given;
-  otherwise estimated from the previous version's expected timeline (planner.replan.progress: on a
-  road, in a border queue, at a known stop, or at sea, when the new version starts at landing);
+- where the consignment is at ``at``: a deviation's ``position``; a delay's or a vehicle swap's
+  ``place`` when given; otherwise estimated from the previous version's expected timeline
+  (planner.replan.progress: on a road, in a border queue, at a known stop, or at sea, when the
+  new version starts at landing);
 - the new scenario's route starts there, at that time (``operation.departure``): ``origin`` is
   the node, or the point on the road. The destination is kept, and so are the ``via`` places (or
   a fixed itinerary's waypoints) not yet passed, judged by position along the previous route,
@@ -21,10 +20,9 @@ it, preferring the previous version's teams, and returns the plan with what alre
   added to ``via`` as well, so that a new way round still reaches them. A deviation's
   ``destination`` and ``via`` replace the old ones; with a new ``via``, a stop not among the new
   places is dropped;
-- a wait at the origin (the rest of a stop or border queue, plus a delay's minutes) is a static
-  stop there, so that it is watched: the consignment leaves that much later;
-- ``team_lost`` removes the team; ``crossing_closed`` adds the crossing to ``route.avoid`` (a fixed
-  itinerary through it comes out infeasible: report a deviation with new waypoints);
+- a wait at the origin (the rest of a stop or border queue, a delay's minutes, a vehicle
+  transfer, a closure it is caught in) is a static stop there, so that it is watched: the
+  consignment leaves that much later;
 - teams that worked in the last ``min_rest_hours`` may go on until their duty reaches
   ``max_duty_hours``, then only after their rest (their availability says so);
 - ``operation.planned_at`` is kept: authorisations are those of the operation; a new country on
@@ -45,14 +43,8 @@ from planner.fields import Place
 from planner.io import ScenarioError, parse_scenario
 from planner.movement import MAX_STOP_MINUTES, Stop
 from planner.plan import Plan
-from planner.replan.kinds import (
-    CrossingClosed,
-    Delay,
-    Deviation,
-    Event,
-    TeamLost,
-    event_error,
-)
+from planner.replan.effects import effect_of, reported_place
+from planner.replan.kinds import Delay, Deviation, Event, event_error
 from planner.replan.progress import (
     Cut,
     ahead,
@@ -96,9 +88,7 @@ def _check_time(scenario: Scenario, previous: Plan, event: Event, at: datetime) 
             f"({_utc(last.end)})",
             "the operation is over by then; plan a new one",
         )
-    estimated = isinstance(event, TeamLost | CrossingClosed) or (
-        isinstance(event, Delay) and event.place is None
-    )
+    estimated = not isinstance(event, Deviation) and reported_place(event) is None
     if estimated and at >= last.nominal_end:
         raise event_error(
             "event.at",
@@ -125,8 +115,9 @@ def _cut(
     try:
         if isinstance(event, Deviation):
             return reported(geo, line, at, event.position, field="event.position", modes=modes)
-        if isinstance(event, Delay) and event.place is not None:
-            return reported(geo, line, at, event.place, field="event.place", modes=modes)
+        place = reported_place(event)
+        if place is not None:
+            return reported(geo, line, at, place, field="event.place", modes=modes)
         return estimate(
             geo,
             previous,
@@ -256,43 +247,16 @@ def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> R
     """
     at = event.at.astimezone(UTC)
     _check_time(scenario, previous, event, at)
-    changes: list[str] = []
-    avoid = list(scenario.route.avoid.crossings)
-    lost = None
-    if isinstance(event, TeamLost):
-        if event.team not in {t.id for t in scenario.teams}:
-            raise event_error(
-                "event.team", "not a team of this operation", "give the id of one of its teams"
-            )
-        if len(scenario.teams) == 1:
-            raise event_error(
-                "event.team", "the operation's last team", "add teams to the scenario"
-            )
-        lost = event.team
-        changes.append(f"team {lost} lost at {_utc(at)}: no longer used")
-    if isinstance(event, CrossingClosed):
-        crossing = geo.crossings.get(event.crossing)
-        if crossing is None:
-            raise event_error(
-                "event.crossing",
-                "not a known border crossing id",
-                "use a crossing id from cdplan geodata export, e.g. TUR-BGR-kapikule",
-            )
-        avoid += [] if crossing.id in avoid else [crossing.id]
-        changes.append(f"crossing {crossing.id} ({crossing.name}) closed at {_utc(at)}: avoided")
-        if scenario.route.waypoints is not None:
-            changes.append(
-                "the route is a fixed itinerary, never re-routed: if it used this crossing, "
-                "report a deviation with new waypoints"
-            )
-    cut = _cut(scenario, previous, event, geo, frozenset(avoid))
+    effect = effect_of(scenario, previous, event, geo)
+    changes = list(effect.changes)
+    cut = _cut(scenario, previous, event, geo, frozenset(effect.avoid))
     if isinstance(event, Deviation):
         changes.append(f"off the planned route: re-planned from its reported position, {_utc(at)}")
     if cut.at_sea:
         changes.append(f"at sea: this version starts when it lands, {_utc(cut.start)}")
     route, stops = _route(scenario, previous, event, geo, cut, changes)
-    route["avoid"]["crossings"] = avoid
-    waiting = cut.waiting + (event.minutes if isinstance(event, Delay) else 0)
+    route["avoid"]["crossings"] = effect.avoid
+    waiting = cut.waiting + effect.wait + effect.hold(cut)
     if isinstance(event, Delay):
         leaves = cut.start + timedelta(minutes=waiting)
         changes.append(
@@ -308,9 +272,10 @@ def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> R
         s.model_dump(mode="json", exclude_none=True) for s in stops
     ]
     data["movement"]["driver_state"] = driver_state(previous, cut.start)
-    data["teams"], more = _teams(scenario, previous, cut, lost)
+    data["teams"], more = _teams(scenario, previous, cut, effect.lost)
+    more += effect.patch(data, cut, geo)
     context = ReplanContext(
-        at=cut.at, start=cut.start, along=cut.along, changes=changes + more, lost_team=lost
+        at=cut.at, start=cut.start, along=cut.along, changes=changes + more, lost_team=effect.lost
     )
     return Replanning(scenario=parse_scenario(data), context=context)
 

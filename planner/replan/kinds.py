@@ -9,17 +9,20 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, Field, TypeAdapter, ValidationError
+from pydantic import AwareDatetime, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
-from planner.fields import Ident, Place
+from geodata.schema import Vehicle
+from planner.fields import Ident, Iso3, Place
 from planner.io import ScenarioError, describe, jsonable
 from planner.movement import MAX_STOP_MINUTES
-from planner.scenario import MAX_WAYPOINTS
+from planner.scenario import MAX_WAYPOINTS, Capability
 from planner.strict import Model
 
 
 class _Event(Model):
     """What every event has."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
     at: AwareDatetime = Field(description="When it happened or was reported, ISO 8601 with offset")
     note: str | None = Field(default=None, max_length=500, description="Free text for the log")
@@ -66,8 +69,105 @@ class CrossingClosed(_Event):
     )
 
 
-Event = Annotated[Delay | Deviation | TeamLost | CrossingClosed, Field(discriminator="kind")]
-KINDS = ("delay", "deviation", "team_lost", "crossing_closed")
+CROSSING_ID = r"^[A-Za-z0-9_-]{1,80}$"
+
+
+class AuthorisationWithdrawn(_Event):
+    """A state withdraws its authorisation: the consignment must not enter it any more."""
+
+    kind: Literal["authorisation_withdrawn"] = Field(description="A state withdraws its consent")
+    country: Iso3 = Field(description="The state that withdraws (ISO3, e.g. BGR)")
+
+
+class FerryCancelled(_Event):
+    """One sailing of a ferry line is cancelled: the consignment takes the next one."""
+
+    kind: Literal["ferry_cancelled"] = Field(description="A sailing is cancelled")
+    line: str = Field(pattern=CROSSING_ID, description="Ferry line id, e.g. FERRY-burgas-batumi")
+    sailing: AwareDatetime = Field(description="Its departure, ISO 8601 with offset")
+
+
+class CounterSurveillance(_Event):
+    """A team is burned: never used again, and the next planned handover place is avoided."""
+
+    kind: Literal["counter_surveillance"] = Field(description="Counter-surveillance detected")
+    team: Ident = Field(description="The burned team's id")
+
+
+class VehicleSwap(_Event):
+    """The consignment changes vehicle (``at`` is when, as for every event; ``place`` where)."""
+
+    kind: Literal["vehicle_swap"] = Field(description="The consignment changes vehicle")
+    vehicle: Vehicle = Field(description="The new vehicle: truck, van, car or bus")
+    place: Place | None = Field(
+        default=None, description="Where it happens (default: estimated from the plan)"
+    )
+
+
+class BorderClosed(_Event):
+    """A crossing is closed for a while: queues there wait for it to reopen."""
+
+    kind: Literal["border_closed"] = Field(description="A crossing closes for a while")
+    crossing: str = Field(pattern=CROSSING_ID, description="Geodata crossing id")
+    from_: AwareDatetime = Field(alias="from", description="Closed from, ISO 8601 with offset")
+    to: AwareDatetime = Field(description="Open again from, ISO 8601 with offset")
+
+    @model_validator(mode="after")
+    def _order(self) -> BorderClosed:
+        if self.to <= self.from_:
+            raise ValueError("'to' must be after 'from'")
+        return self
+
+
+class TeamAvailable(_Event):
+    """A team is available from ``from`` to ``to``: a team of the operation, or a new one.
+
+    A new team (an id the operation does not have) needs ``agency``, ``base`` and
+    ``capabilities``.
+    """
+
+    kind: Literal["team_available"] = Field(description="A team becomes available")
+    team: Ident = Field(description="The team's id")
+    from_: AwareDatetime = Field(alias="from", description="Available from, ISO 8601 with offset")
+    to: AwareDatetime = Field(description="Available until, ISO 8601 with offset")
+    agency: Ident | None = Field(default=None, description="A new team's agency id")
+    base: Place | None = Field(default=None, description="A new team's base")
+    capabilities: list[Capability] | None = Field(
+        default=None, description="A new team's capabilities: road, rail, maritime, technical"
+    )
+
+    @model_validator(mode="after")
+    def _order(self) -> TeamAvailable:
+        if self.to <= self.from_:
+            raise ValueError("'to' must be after 'from'")
+        return self
+
+
+Event = Annotated[
+    Delay
+    | Deviation
+    | TeamLost
+    | CrossingClosed
+    | AuthorisationWithdrawn
+    | FerryCancelled
+    | CounterSurveillance
+    | VehicleSwap
+    | BorderClosed
+    | TeamAvailable,
+    Field(discriminator="kind"),
+]
+KINDS = (
+    "delay",
+    "deviation",
+    "team_lost",
+    "crossing_closed",
+    "authorisation_withdrawn",
+    "ferry_cancelled",
+    "counter_surveillance",
+    "vehicle_swap",
+    "border_closed",
+    "team_available",
+)
 _ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 

@@ -7,13 +7,13 @@ its field and the closest ids, instead of one at a time at planning.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterator
-
-from geodata.search import closest_ids
 
 from geodata import GeodataError, Mode
 from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
+from geodata.search import closest_ids
 from planner.field_help import DOCS
 from planner.scenario import Scenario
 
@@ -46,6 +46,23 @@ def named_places(
         yield f"movement.stops[{i}].at", stop.at, land, True
     for i, team in enumerate(scenario.teams):
         yield f"teams[{i}].base", team.base, None, False
+    for i, p in enumerate(scenario.rules.no_handover_at):
+        yield f"rules.no_handover_at[{i}]", p, land, True
+
+
+def _ids(scenario: Scenario) -> Iterator[tuple[str, str, str]]:
+    """Every crossing or ferry line id the scenario names, as (location, id, kind)."""
+    m = scenario.movement
+    for i, crossing in enumerate(scenario.route.avoid.crossings):
+        yield f"route.avoid.crossings[{i}]", crossing, "crossing"
+    for i, hours in enumerate(m.crossing_hours):
+        yield f"movement.crossing_hours[{i}].crossing", hours.crossing, "crossing"
+    for i, closure in enumerate(m.closures):
+        yield f"movement.closures[{i}].crossing", closure.crossing, "crossing"
+    for i, sailing in enumerate(m.sailings):
+        yield f"movement.sailings[{i}].line", sailing.line, "ferry"
+    for i, sailing in enumerate(m.cancelled_sailings):
+        yield f"movement.cancelled_sailings[{i}].line", sailing.line, "ferry"
 
 
 def _split(exc: GeodataError) -> tuple[str, str]:
@@ -71,15 +88,22 @@ def place_errors(scenario: Scenario, geo: Geodata) -> list[dict[str, str]]:
         except GeodataError as exc:
             msg, fix = _split(exc)
             out.append({"loc": loc, "msg": msg, "fix": fix})
-    for i, crossing in enumerate(scenario.route.avoid.crossings):
-        if crossing not in geo.crossings:
-            close = [c for c in closest_ids(geo, crossing) if c in geo.crossings]
-            fix = f"did you mean {' or '.join(close)}?" if close else "see cdplan places search"
-            out.append(
-                {
-                    "loc": f"route.avoid.crossings[{i}]",
-                    "msg": "not a known border crossing id",
-                    "fix": fix,
-                }
-            )
+    for loc, ident, kind in _ids(scenario):
+        known = geo.crossings if kind == "crossing" else geo.ferries
+        if ident in known:
+            continue
+        close = (
+            [c for c in closest_ids(geo, ident) if c in known]
+            if kind == "crossing"
+            else difflib.get_close_matches(ident, list(known), n=3, cutoff=0.6)
+        )
+        fix = (
+            f"did you mean {' or '.join(close)}?"
+            if close
+            else "see cdplan places search"
+            if kind == "crossing"
+            else "see cdplan geodata export (ferries.geojson)"
+        )
+        what = "border crossing" if kind == "crossing" else "ferry line"
+        out.append({"loc": loc, "msg": f"not a known {what} id", "fix": fix})
     return out

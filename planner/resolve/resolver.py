@@ -20,8 +20,10 @@ from datetime import UTC, datetime
 
 from geodata import GeodataError
 from geodata.layers import Geodata
+from geodata.places import resolve
+from geodata.projection import distance_km
 from geodata.routing import Route
-from planner.constants import CAR_SPEEDUP
+from planner.constants import CAR_SPEEDUP, NO_HANDOVER_KM
 from planner.law.bases import observation_basis
 from planner.model.problem import ForeignLimit, Problem, Remote, RouteOption
 from planner.reasons import PlanningError, Reason
@@ -92,6 +94,27 @@ def foreign_limits(scenario: Scenario) -> tuple[ForeignLimit, ...]:
     return tuple(out)
 
 
+def no_handover_spots(
+    scenario: Scenario, geo: Geodata, options: list[RouteOption]
+) -> frozenset[str]:
+    """The route spots where no handover may take place: at or near a ``no_handover_at`` place."""
+    places = [
+        resolve(geo, p, field=f"rules.no_handover_at[{i}]", allow_restricted=True)
+        for i, p in enumerate(scenario.rules.no_handover_at)
+    ]
+    out = set()
+    for option in options:
+        for seg in option.segments:
+            spot = seg.start_spot
+            if any(
+                spot.id == p.key
+                or distance_km(spot.lat, spot.lon, p.place.lat, p.place.lon) <= NO_HANDOVER_KM
+                for p in places
+            ):
+                out.add(spot.id)
+    return frozenset(out)
+
+
 def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> Resolved:
     """Build the planning problem of a scenario.
 
@@ -109,7 +132,6 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
             route) or ``infeasible`` (no lawful route, an itinerary that breaks a rule), and the
             reasons.
     """
-    t0 = scenario.operation.departure.astimezone(UTC)
     planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
     # Every place first, all at once: a mistyped city is told with its neighbours by name.
     bad = place_errors(scenario, geo)
@@ -138,6 +160,22 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
         ) from exc
     clock = clock_context(scenario, geo)
     routes, options = _lawful_options(scenario, geo, routes, clock)
+    return problem_for(scenario, geo, routes, options, planned_at)
+
+
+def problem_for(
+    scenario: Scenario,
+    geo: Geodata,
+    routes: list[Route],
+    options: list[RouteOption],
+    planned_at: datetime,
+) -> Resolved:
+    """The planning problem of a scenario on routes already cut into segments.
+
+    :func:`resolve_scenario` calls it on the lawful candidates; judging a trainee's plan calls it
+    on the routes of the brief, which may include one the law rules out.
+    """
+    t0 = scenario.operation.departure.astimezone(UTC)
     teams = team_specs(scenario, geo, routes, options, t0)
     rules = scenario.rules
     max_follow = round(rules.max_follow_hours * 60)
@@ -156,5 +194,6 @@ def resolve_scenario(scenario: Scenario, geo: Geodata, *, now: datetime | None =
         remote=None
         if tc is None
         else Remote(road=tc.road, static=tc.stop, max_minutes=round(tc.max_hours * 60)),
+        no_handover=no_handover_spots(scenario, geo, options),
     )
     return Resolved(problem=problem, routes=tuple(routes), planned_at=planned_at)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from geodata.bans import Ban
 from geodata.clockdata import timetables, truck_bans
@@ -30,6 +30,8 @@ class ClockContext:
     timetables: Mapping[tuple[str, str], Timetable]  # (line, direction) -> timetable
     sailings: Mapping[str, tuple[datetime, ...]]  # line -> known sailings (override)
     bans: Mapping[str, tuple[Ban, ...]]  # country -> its truck bans
+    cancelled: Mapping[str, frozenset[datetime]] = field(default_factory=dict)  # line -> UTC
+    closures: Mapping[str, tuple[tuple[datetime, datetime], ...]] = field(default_factory=dict)
     truck: bool = True  # bans apply to heavy goods vehicles only
     # Driving since the last break and rest, and time since the rest, at departure (minutes).
     start_state: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -80,6 +82,38 @@ def _hours(scenario: Scenario, geo: Geodata) -> dict[str, OpeningHours]:
     return out
 
 
+def _unknown(code: str, message: str, subject: str) -> PlanningError:
+    return PlanningError("invalid", [Reason(code=code, message=message, subject=subject)])
+
+
+def _cancelled(scenario: Scenario, geo: Geodata) -> dict[str, frozenset[datetime]]:
+    out: dict[str, set[datetime]] = {}
+    for i, s in enumerate(scenario.movement.cancelled_sailings):
+        if s.line not in geo.ferries:
+            raise _unknown(
+                "unknown_ferry_line",
+                "not a ferry line id (see cdplan geodata export: ferries)",
+                f"movement.cancelled_sailings[{i}].line",
+            )
+        out.setdefault(s.line, set()).add(s.depart.astimezone(UTC))
+    return {line: frozenset(times) for line, times in out.items()}
+
+
+def _closures(scenario: Scenario, geo: Geodata) -> dict[str, tuple[tuple[datetime, datetime], ...]]:
+    out: dict[str, list[tuple[datetime, datetime]]] = {}
+    for i, c in enumerate(scenario.movement.closures):
+        if c.crossing not in geo.crossings:
+            raise _unknown(
+                "unknown_crossing", "not a crossing id", f"movement.closures[{i}].crossing"
+            )
+        if c.to <= c.from_:
+            raise _unknown(
+                "bad_closure", "a closure must end after it begins", f"movement.closures[{i}].to"
+            )
+        out.setdefault(c.crossing, []).append((c.from_.astimezone(UTC), c.to.astimezone(UTC)))
+    return {k: tuple(sorted(v)) for k, v in out.items()}
+
+
 def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
     """The clock for a scenario, with its overrides of the geodata applied.
 
@@ -112,6 +146,8 @@ def clock_context(scenario: Scenario, geo: Geodata) -> ClockContext:
         timetables=timetables(),
         sailings={line: tuple(sorted(times)) for line, times in sailings.items()},
         bans=truck_bans(),
+        cancelled=_cancelled(scenario, geo),
+        closures=_closures(scenario, geo),
         truck=vehicle is Vehicle.truck,
         start_state=(
             (

@@ -8,7 +8,7 @@ arrival never leaves earlier.
 
 from __future__ import annotations
 
-from datetime import UTC
+from datetime import UTC, datetime, timedelta
 
 from geodata.bans import ban_until
 from geodata.hours import next_passage
@@ -55,6 +55,8 @@ def with_statics(atoms: list[Atom], ctx: ClockContext) -> list[Atom]:
             continue
         if atom.mode == "border" and atom.start.crossing in ctx.hours:
             out.append(static_atom(atom.start, "wait", atom.country, kind="crossing_hours"))
+        elif atom.mode == "border" and atom.start.crossing in ctx.closures:
+            out.append(static_atom(atom.start, "wait", atom.country, kind="crossing_closed"))
         out.append(atom)
     return out
 
@@ -70,8 +72,13 @@ def _departure(
     if not irregular and case != "nominal" and booked is not None and ready + checkin <= booked:
         # The sailing the expected timeline makes is the one booked.
         return booked
+    cancelled = ctx.cancelled.get(atom.line or "", frozenset())
     if known:
-        later = [ctx.minutes(s) for s in known if ctx.minutes(s) >= ready + checkin]
+        later = [
+            ctx.minutes(s)
+            for s in known
+            if ctx.minutes(s) >= ready + checkin and s.astimezone(UTC) not in cancelled
+        ]
         if later:
             return min(later)
         if case == "late":
@@ -89,6 +96,11 @@ def _departure(
         return ready + checkin + wait
     zone = ctx.zones.get(atom.start.country, "UTC")
     found = next_departure(table, ctx.at(ready), zone)
+    while found is not None and found.astimezone(UTC) in cancelled:
+        # A cancelled sailing: the next one after it (its check-in is already made).
+        found = next_departure(
+            table, found - timedelta(minutes=checkin) + timedelta(minutes=1), zone
+        )
     if found is None:
         if case == "late":
             return ready + checkin
@@ -110,6 +122,53 @@ def ban_end(atom: Atom, ctx: ClockContext, t: float) -> tuple[float, tuple[str, 
     return ctx.minutes(ends), rules
 
 
+def _after_closures(
+    closures: tuple[tuple[datetime, datetime], ...], ready: datetime, queue_minutes: float
+) -> datetime:
+    """The earliest start at or after ``ready`` of a queue that overlaps no closure."""
+    start = ready
+    for begin, end in closures:  # sorted by beginning
+        if start < end and start + timedelta(minutes=queue_minutes) > begin:
+            start = end
+    return start
+
+
+def _passage(nxt: Atom, ctx: ClockContext, t: float, case: str) -> tuple[float, str]:
+    """When a border queue may start: inside the opening hours and outside any closure."""
+    crossing = nxt.start.crossing or ""
+    hours = ctx.hours.get(crossing)
+    closures = ctx.closures.get(crossing, ())
+    zone = ctx.zones.get(nxt.country or "", "UTC")
+    queue = nxt.dwell * ctx.factor(case)
+    ready = ctx.at(t)
+    why = []
+    # Each step only moves later: at most one pass per closure, then the hours again.
+    for _ in range(len(closures) + 2):
+        found = ready if hours is None else next_passage(hours, ready, queue, zone)
+        if found is None:
+            assert hours is not None
+            raise PlanningError(
+                "infeasible",
+                [
+                    Reason(
+                        code="crossing_never_open",
+                        subject=crossing or nxt.start.id,
+                        message=f"{nxt.start.name} is open {hours.text()}, too short for its "
+                        "queue; give other hours in movement.crossing_hours or avoid it",
+                    )
+                ],
+            )
+        after = _after_closures(closures, found, queue)
+        if after == found:
+            ready = found
+            break
+        why = [f"closed until {after.astimezone(UTC):%Y-%m-%d %H:%M} UTC"]
+        ready = after
+    if hours is not None:
+        why.append(f"opens {hours.text()} local time")
+    return ctx.minutes(ready), "; ".join(why)
+
+
 def constraint(
     nxt: Atom, ctx: ClockContext, t: float, case: str, booked: float | None
 ) -> tuple[float, str]:
@@ -117,22 +176,10 @@ def constraint(
     if nxt.mode == "ferry":
         dep = _departure(nxt, ctx, t, case, booked)
         return dep, f"sailing {ctx.at(dep).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
-    if nxt.mode == "border" and nxt.start.crossing is not None and nxt.start.crossing in ctx.hours:
-        hours = ctx.hours[nxt.start.crossing]
-        zone = ctx.zones.get(nxt.country or "", "UTC")
-        found = next_passage(hours, ctx.at(t), nxt.dwell * ctx.factor(case), zone)
-        if found is None:
-            raise PlanningError(
-                "infeasible",
-                [
-                    Reason(
-                        code="crossing_never_open",
-                        subject=nxt.start.crossing or nxt.start.id,
-                        message=f"{nxt.start.name} is open {hours.text()}, too short for its "
-                        "queue; give other hours in movement.crossing_hours or avoid it",
-                    )
-                ],
-            )
-        return ctx.minutes(found), f"opens {hours.text()} local time"
+    crossing = nxt.start.crossing
+    if nxt.mode == "border" and crossing is not None and (
+        crossing in ctx.hours or crossing in ctx.closures
+    ):
+        return _passage(nxt, ctx, t, case)
     end, rules = ban_end(nxt, ctx, t)
     return end, ("truck ban " + ", ".join(rules)) if rules else ""
