@@ -88,3 +88,24 @@ def test_the_whole_briefing_still_has_everything(demo_plan: Plan, geo: Geodata) 
 def test_an_agency_without_a_team_on_the_plan_has_no_extract(demo_plan: Plan, geo: Geodata) -> None:
     with pytest.raises(UnknownAgencyError):
         for_agency(demo_plan, geo, "NOBODY")
+
+
+def test_an_agency_reads_the_warnings_about_its_own_teams_and_state(
+    demo_plan: Plan, geo: Geodata
+) -> None:
+    from planner.reasons import Reason
+
+    warned = demo_plan.model_copy(
+        update={
+            "warnings": [
+                Reason(code="team_unavailable", subject="TR-T3", message="team TR-T3 is off"),
+                Reason(code="too_late", subject="BGR", message="BGR needs 72 h"),
+                Reason(code="base_abroad", subject="BG-T2", message="team BG-T2 is abroad"),
+            ]
+        }
+    )
+    bg = _text(render_briefing(warned, geo, agency="BG-GDBOP"))
+    assert "BGR needs 72 h" in bg and "team BG-T2 is abroad" in bg
+    assert not _mentions(bg, "TR-T3")
+    whole = _text(render_briefing(warned, geo))
+    assert "team TR-T3 is off" in whole
