@@ -20,11 +20,13 @@ from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
 from planner.engine import plan
+from planner.exports.compare import NotComparableError, render_compare
 from planner.exports.i18n import LANGUAGES, UnknownLanguageError, parse_languages
+from planner.exports.offline import OfflineAssetError
 from planner.exports.pdf import font_gaps
-from planner.exports.write import write_all
+from planner.exports.write import write_all, write_atomic
 from planner.io import ScenarioError, json_schema, load_scenario
-from planner.plan import PlanStatus
+from planner.plan import Plan, PlanStatus
 from planner.review import review
 from planner.scenario import Scenario
 
@@ -234,6 +236,40 @@ def plan_cmd(
         if missing:
             err.print(f"[red]not written:[/red] {', '.join(sorted(missing))} (see the log)")
             raise typer.Exit(code=1)
+
+
+@app.command("compare")
+def compare_cmd(
+    plan_a: Annotated[Path, typer.Argument(metavar="PLAN_DIR_A", help="A plan's folder")],
+    plan_b: Annotated[Path, typer.Argument(metavar="PLAN_DIR_B", help="Another plan's folder")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for compare.html")] = Path(
+        "out/compare"
+    ),
+    names: Annotated[
+        str, typer.Option("--names", metavar="A,B", help="What to call the two plans")
+    ] = "",
+) -> None:
+    """Two plans of one operation side by side: compare.html (figures, one map, two timelines)."""
+    plans = []
+    for folder in (plan_a, plan_b):
+        try:
+            plans.append(Plan.model_validate_json((folder / "plan.json").read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            _fail_input(f"{folder}: no readable plan.json ({str(exc).splitlines()[0]})")
+    given = [n.strip() for n in names.split(",")] if names else []
+    if given and len(given) != 2:
+        _fail_input("--names: give two names, comma-separated (e.g. optimum,trainee)")
+    labels = (given[0], given[1]) if given else (plan_a.name, plan_b.name)
+    try:
+        page = render_compare(plans[0], plans[1], load(), labels)
+    except NotComparableError as exc:
+        _fail_input(str(exc))
+    except OfflineAssetError as exc:
+        err.print(f"[red]compare.html not written:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    output.mkdir(parents=True, exist_ok=True)
+    write_atomic(output / "compare.html", page)
+    out.print(str(output / "compare.html"))
 
 
 @app.command("bench")

@@ -171,7 +171,7 @@ def _assemble(
         substitutions=requests.substitutions(geo, segments),
         coordination=requests.coordination(scenario, handovers),
         kpis=assemble.kpis(problem, solution.blocks, len(handovers)),
-        solver=assemble.solver_info(solution),
+        solver=assemble.solver_info(solution, problem),
         alternatives=assemble.alternatives(resolved, solution.route),
         teams=assemble.teams(problem),
     )

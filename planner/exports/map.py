@@ -23,7 +23,7 @@ from shapely.geometry import box, mapping
 
 from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, track
-from planner.exports.maplayers import LABEL_STYLE, add_labels, add_watch_layer
+from planner.exports.maplayers import LABEL_STYLE, add_countries, add_labels, add_watch_layer
 from planner.exports.offline import make_offline
 from planner.plan import Plan
 
@@ -162,31 +162,7 @@ def render_map(plan: Plan, geo: Geodata) -> str:
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
 
-    base = folium.FeatureGroup(name="Countries", overlay=False, control=False)
-    feats = []
-    for iso3, shape in sorted(geo.country_shapes.items()):
-        part = shape.intersection(view).simplify(0.01, preserve_topology=True)
-        if part.is_empty:
-            continue
-        facts = geo.countries[iso3]
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(part),
-                "properties": {"name": facts.name, "iso3": iso3},
-            }
-        )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
-        style_function=lambda f: {
-            "fillColor": "#f3efe2",
-            "color": "#888",
-            "weight": 0.8,
-            "fillOpacity": 1,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(base)
-    base.add_to(m)
+    add_countries(m, geo, view)
 
     restricted = folium.FeatureGroup(name="No cooperating authority")
     for key, shape in sorted(geo.restricted_shapes.items()):

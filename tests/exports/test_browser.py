@@ -182,3 +182,20 @@ def test_a_place_name_is_shown_as_text_never_run(
         "() => Array.from(document.querySelectorAll('.cdplan-label')).map(e => e.textContent)"
     )
     page.close()
+
+
+def test_compare_page_is_offline_with_two_layers_and_two_timelines(
+    browser: Any, demo_plan: Plan, double_plan: Plan, geo: Geodata, tmp_path: Path
+) -> None:
+    from planner.exports.compare import render_compare
+
+    path = tmp_path / "compare.html"
+    path.write_text(render_compare(demo_plan, double_plan, geo, ("one", "two")), "utf-8")
+    page, external, errors = _open(browser, path)
+    assert external == [] and errors == []
+    overlays = page.locator(".leaflet-control-layers-overlays label").all_inner_texts()
+    assert [o.strip() for o in overlays] == ["A: one", "B: two"]
+    assert page.locator("#cdplan-timeline-a .plot-container").count() == 1
+    assert page.locator("#cdplan-timeline-b .plot-container").count() == 1
+    assert "Handovers" in page.locator("#cdplan-kpis").inner_text()
+    page.close()
