@@ -115,3 +115,29 @@ def test_an_infeasible_plan_still_renders_every_output(geo: Geodata) -> None:
         "plan.geojson",
         "plan.kml",
     }
+
+
+def test_the_same_plan_gives_the_same_bytes_in_every_output(
+    demo_plan: Plan, geo: Geodata, tmp_path: Path
+) -> None:
+    from planner.exports.write import write_all
+
+    first = write_all(demo_plan, geo, tmp_path / "one", langs=["ka"], pdf=True)
+    second = write_all(demo_plan, geo, tmp_path / "two", langs=["ka"], pdf=True)
+    assert set(first) == set(second)
+    assert {"briefing.pdf", "briefing.ka.pdf", "briefings/BG-GDBOP.ka.pdf"} <= set(first)
+    differ = [n for n in first if first[n].read_bytes() != second[n].read_bytes()]
+    assert differ == []
+
+
+def test_a_new_run_removes_the_briefings_an_earlier_one_left(
+    demo_plan: Plan, geo: Geodata, tmp_path: Path
+) -> None:
+    from planner.exports.write import write_all
+
+    write_all(demo_plan, geo, tmp_path, langs=["tr"])
+    assert (tmp_path / "briefing.tr.html").exists()
+    assert (tmp_path / "briefings" / "BG-GDBOP.tr.html").exists()
+    written = write_all(demo_plan, geo, tmp_path)
+    left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert left == set(written)
