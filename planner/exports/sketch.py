@@ -21,9 +21,10 @@ from planner.exports.scope import Content
 MARGIN_KM = 40.0
 KM_PER_DEGREE = 111.0
 WIDTH_PX = 680
-MAX_HEIGHT_PX = 400
+MAX_HEIGHT_PX = 300
 LAND = "#f3efe2"
 OTHER_ROUTE = "#8a8a8a"
+LABEL_MARGIN_PX = 18
 
 
 def _lines(geom: BaseGeometry) -> list[Coords]:
@@ -98,6 +99,11 @@ def sketch(content: Content, geo: Geodata, colours: dict[str, str]) -> str:
             parts.append(f'<path d="{d}" fill="{LAND}" stroke="#999" stroke-width="0.7"/>')
             spot = part.representative_point()
             x, y = frame.xy(spot.x, spot.y)
+            # A code whose country barely enters the frame would be cut at its edge.
+            if not (
+                LABEL_MARGIN_PX < x < frame.width - LABEL_MARGIN_PX and 12 < y < frame.height - 4
+            ):
+                continue
             labels.append(
                 f'<text x="{x}" y="{y}" text-anchor="middle" font-size="11" fill="#666">'
                 f"{escape(iso3)}</text>"
