@@ -13,6 +13,8 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from cli.exercise import event_cmd, exercise_app, judge_cmd
+from cli.files import write_plan_dir
 from cli.places import places_app
 from cli.service import audit_app, serve, users_app
 from cli.summary import print_summary
@@ -24,7 +26,7 @@ from planner.exports.compare import NotComparableError, render_compare
 from planner.exports.i18n import LANGUAGES, UnknownLanguageError, parse_languages
 from planner.exports.offline import OfflineAssetError
 from planner.exports.pdf import font_gaps
-from planner.exports.write import write_all, write_atomic
+from planner.exports.write import write_atomic
 from planner.io import ScenarioError, json_schema, load_scenario
 from planner.plan import Plan, PlanStatus
 from planner.review import review
@@ -38,6 +40,9 @@ app.add_typer(geodata_app, name="geodata")
 app.add_typer(users_app, name="users")
 app.add_typer(audit_app, name="audit")
 app.add_typer(places_app, name="places")
+app.add_typer(exercise_app, name="exercise")
+app.command("judge")(judge_cmd)
+app.command("event")(event_cmd)
 app.command("serve")(serve)
 
 err = Console(stderr=True)
@@ -199,7 +204,7 @@ def plan_cmd(
     ] = "",
     pdf: Annotated[bool, typer.Option("--pdf", help="A PDF of every briefing too")] = False,
 ) -> None:
-    """Plan a scenario: plan.json, map.html, timeline.html, briefing.html, GeoJSON and KML.
+    """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json.
 
     Also each agency's need-to-know extract (briefings/<AGENCY-ID>.html), a briefing per extra
     language (briefing.<LL>.html) and, with --pdf, a PDF of each briefing.
@@ -211,7 +216,7 @@ def plan_cmd(
     sc = _scenario(scenario)
     geo = load()
     result = plan(sc, geo)
-    written = write_all(result, geo, output, langs=langs, pdf=pdf)
+    written = write_plan_dir(result, sc, geo, output, langs=langs, pdf=pdf)
     path = written["plan.json"]
     if result.status is PlanStatus.invalid:
         # Bad input, found once the places were resolved: only plan.json, with the reasons.
@@ -229,7 +234,7 @@ def plan_cmd(
         print_summary(result, path)
         expected = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"}
         missing = expected - set(written) | ({"briefing.pdf"} - set(written) if pdf else set())
-        out.print("also: " + ", ".join(sorted(set(written) - {"plan.json"})))
+        out.print("also: " + ", ".join(sorted(set(written) - {"plan.json", "scenario.json"})))
         if pdf:
             for gap in font_gaps():
                 err.print(f"[yellow]fonts:[/yellow] {gap}")

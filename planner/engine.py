@@ -88,7 +88,7 @@ def plan(
     if solution.route is None:
         result = _no_plan(scenario, geo, resolved, blocks, solution, info)
     else:
-        result = _assemble(scenario, geo, resolved, problem, solution, info)
+        result = assemble_plan(scenario, geo, resolved, problem, solution, info)
         _self_check(scenario, result, geo)
     _warn(scenario, geo, result, resolved.routes[solution.route or 0])
     log.info(
@@ -145,7 +145,7 @@ def _no_plan(
     )
 
 
-def _assemble(
+def assemble_plan(
     scenario: Scenario,
     geo: Geodata,
     resolved: Resolved,
@@ -153,7 +153,7 @@ def _assemble(
     solution: Solution,
     info: OperationInfo,
 ) -> Plan:
-    """Step 4: the plan document for the chosen route and blocks."""
+    """Step 4: the plan document for the chosen route and blocks (a trainee's too)."""
     assert solution.route is not None
     route = problem.routes[solution.route]
     handovers = assemble.handovers(geo, problem, route, solution.blocks)

@@ -15,7 +15,6 @@ aside, so that the routes and teams are still checked.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -24,7 +23,7 @@ from planner.model.blocks import ModelTooLargeError, all_blocks
 from planner.model.explain import uncovered
 from planner.reasons import PlanningError, Reason
 from planner.resolve.findings import findings
-from planner.resolve.law import observation_reasons
+from planner.resolve.law import observation_reasons, without_unlawful_observation
 from planner.resolve.places import place_errors
 from planner.resolve.resolver import resolve_scenario
 from planner.scenario import Scenario
@@ -44,19 +43,6 @@ class Review:
         return not self.errors and not self.problems
 
 
-def _lawful_observation(scenario: Scenario, unlawful: list[Reason]) -> Scenario:
-    """The scenario without the foreign observation entries that no treaty allows."""
-    drop = {r.subject for r in unlawful}
-    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
-    for i, entry in enumerate(data["legal"]):
-        entry["foreign_observation"] = [
-            fo
-            for k, fo in enumerate(entry.get("foreign_observation", []))
-            if f"legal[{i}].foreign_observation[{k}]" not in drop
-        ]
-    return Scenario.model_validate_json(json.dumps(data))
-
-
 def review(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> Review:
     """Every error, problem and warning of a scenario (see the module doc), without a solve.
 
@@ -72,7 +58,7 @@ def review(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> 
     out = Review(errors=place_errors(scenario, geo))
     unlawful = observation_reasons(scenario)
     out.problems += unlawful
-    rest = _lawful_observation(scenario, unlawful) if unlawful else scenario
+    rest = without_unlawful_observation(scenario) if unlawful else scenario
     lawful = None
     arrival = None
     if not out.errors:

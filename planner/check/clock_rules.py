@@ -59,10 +59,11 @@ def driver_hours(scenario: Scenario, plan: Plan) -> list[Violation]:
             idle += _minutes(s)
             rested = rested or s.mode == "rest"
             continue
-        if rested or idle >= (MULTI_MANNING_REST if two else REDUCED_DAILY_REST):
+        # Minutes are rounded in the plan: a 45 min break may show as 44.
+        if rested or idle + SLACK >= (MULTI_MANNING_REST if two else REDUCED_DAILY_REST):
             extended += driving > MAX_DAILY_DRIVING
             since_break = driving = since_rest = 0.0
-        elif idle >= BREAK:
+        elif idle + SLACK >= BREAK:
             since_break = 0.0
             since_rest += idle
         else:

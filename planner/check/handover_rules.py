@@ -1,7 +1,8 @@
 """The handover table and the request times, re-checked from the assignments alone.
 
 - rule 6 (handover places): no handover takes place at or near a place of
-  ``rules.no_handover_at`` (a place burned by counter-surveillance);
+  ``rules.no_handover_at`` (a place burned by counter-surveillance), shift changes within one
+  static watch there excepted;
 - rule 15 (request times): each authorisation's ``request_by`` leaves the state its lead time
   before departure, and ``too_late`` says whether that time had passed when the plan was made;
 - rule 16 (handover table): the plan's handovers are exactly the changes of team that its
@@ -22,7 +23,7 @@ from geodata.layers import Geodata
 from geodata.places import resolve
 from geodata.projection import distance_km
 from planner.check.violation import Violation
-from planner.constants import NO_HANDOVER_KM
+from planner.constants import NO_HANDOVER_KM, STATIC_MODES
 from planner.plan import Plan
 from planner.scenario import Scenario
 
@@ -38,8 +39,16 @@ def burned_places(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violatio
         except GeodataError:
             continue  # an unresolvable place is refused before planning
         points.append((found.lat, found.lon))
+    # Shift changes within one static watch are exempt, as in the model.
+    still = {
+        (after.from_.id, after.nominal_start)
+        for before, after in zip(plan.segments, plan.segments[1:], strict=False)
+        if before.mode in STATIC_MODES and after.mode in STATIC_MODES
+    }
     out = []
     for h in plan.handovers:
+        if (h.place.id, h.end) in still:
+            continue
         for lat, lon in points:
             if distance_km(h.place.lat, h.place.lon, lat, lon) <= NO_HANDOVER_KM:
                 out.append(
@@ -100,6 +109,8 @@ def handover_table(plan: Plan) -> list[Violation]:
         left, right = by_seg.get(before.id, set()), by_seg.get(after.id, set())
         for new in sorted(right - left):
             partners = (left - right) or (left & right)
+            if not partners:
+                continue  # nobody to hand over from: a gap in coverage (rule 1)
             expected[(after.from_.id, new)].append((after.nominal_start, partners))
     out = []
     for h in plan.handovers:

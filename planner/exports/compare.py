@@ -20,8 +20,7 @@ from shapely.ops import unary_union
 
 from geodata.layers import Geodata
 from planner.exports.geometry import route_line, segment_lines
-from planner.exports.map import PALETTE, _Scale, _stable_ids
-from planner.exports.maplayers import add_countries
+from planner.exports.map import PALETTE, _Scale, base_map, stable_ids
 from planner.exports.offline import make_offline
 from planner.exports.timeline import timeline_figure
 from planner.plan import ObjectiveTerms, Plan
@@ -191,8 +190,9 @@ def render_compare(a: Plan, b: Plan, geo: Geodata, names: tuple[str, str] = ("A"
     shapes = [line for p in (a, b) if (line := route_line(p)) is not None]
     bounds = unary_union(shapes).bounds if shapes else (19.0, 36.0, 50.0, 50.0)
     view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
-    m = folium.Map(tiles=None, prefer_canvas=True, max_zoom=18, height="560px")
-    add_countries(m, geo, view)
+    m = base_map(geo, view)
+    # One map among other parts of the page: a fixed height, not the whole window.
+    m.height = (560.0, "px")
     for key, plan, name in (("A", a, names[0]), ("B", b, names[1])):
         _layer(m, plan, key, name)
     _Scale().add_to(m)
@@ -215,7 +215,7 @@ def render_compare(a: Plan, b: Plan, geo: Geodata, names: tuple[str, str] = ("A"
         f'<div class="cdplan-part">{_table(rows(a, b), names)}</div>{key_line}'
     )
     root.html.add_child(Element(head), index=0)
-    page = make_offline(_stable_ids(root.render()))
+    page = make_offline(stable_ids(root.render()))
     # plotly.js once, as a script of its own (a store keeps such a library once); the figures after,
     # an agency in the same colour in both.
     agencies = dict.fromkeys(x.agency for p in (a, b) for x in p.assignments)

@@ -19,11 +19,11 @@ import folium
 from branca.element import Element, MacroElement
 from folium.plugins import Fullscreen
 from jinja2 import Template
-from shapely.geometry import box, mapping
+from shapely.geometry import Polygon, box, mapping
 
 from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, track
-from planner.exports.maplayers import LABEL_STYLE, add_countries, add_labels, add_watch_layer
+from planner.exports.maplayers import LABEL_STYLE, add_labels, add_watch_layer
 from planner.exports.offline import make_offline
 from planner.plan import Plan
 
@@ -151,18 +151,42 @@ def _several(colours: dict[str, str]) -> str:
     )
 
 
-def render_map(plan: Plan, geo: Geodata) -> str:
-    """The map as one self-contained, offline HTML page."""
-    line = route_line(plan)
-    bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
-    view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
+def base_map(geo: Geodata, view: Polygon) -> folium.Map:
+    """An offline map without tiles: the countries around ``view``, and a layer of the areas.
+
+    The areas are those without a cooperating authority; nothing is loaded from the network.
+    """
     m = folium.Map(
         tiles=None, control_scale=False, zoom_control=True, prefer_canvas=True, max_zoom=18
     )
     root: Any = m.get_root()
     root.header.add_child(Element("<style>.leaflet-container{background:#cfe3f0}</style>"))
 
-    add_countries(m, geo, view)
+    base = folium.FeatureGroup(name="Countries", overlay=False, control=False)
+    feats = []
+    for iso3, shape in sorted(geo.country_shapes.items()):
+        part = shape.intersection(view).simplify(0.01, preserve_topology=True)
+        if part.is_empty:
+            continue
+        facts = geo.countries[iso3]
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": mapping(part),
+                "properties": {"name": facts.name, "iso3": iso3},
+            }
+        )
+    folium.GeoJson(
+        {"type": "FeatureCollection", "features": feats},
+        style_function=lambda f: {
+            "fillColor": "#f3efe2",
+            "color": "#888",
+            "weight": 0.8,
+            "fillOpacity": 1,
+        },
+        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
+    ).add_to(base)
+    base.add_to(m)
 
     restricted = folium.FeatureGroup(name="No cooperating authority")
     for key, shape in sorted(geo.restricted_shapes.items()):
@@ -180,6 +204,16 @@ def render_map(plan: Plan, geo: Geodata) -> str:
             tooltip=f"{area.name}: {area.wording}",
         ).add_to(restricted)
     restricted.add_to(m)
+    return m
+
+
+def render_map(plan: Plan, geo: Geodata) -> str:
+    """The map as one self-contained, offline HTML page."""
+    line = route_line(plan)
+    bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
+    view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
+    m = base_map(geo, view)
+    root: Any = m.get_root()
 
     alternatives = folium.FeatureGroup(name="Alternative routes", show=False)
     for alt in plan.alternatives:
@@ -259,10 +293,10 @@ def render_map(plan: Plan, geo: Geodata) -> str:
     folium.LayerControl(collapsed=False).add_to(m)
     root.html.add_child(Element(_panel(plan, colours, several)))
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
-    return make_offline(_stable_ids(m.get_root().render()))
+    return make_offline(stable_ids(m.get_root().render()))
 
 
-def _stable_ids(page: str) -> str:
+def stable_ids(page: str) -> str:
     """Replace folium's random hex element ids by numbers, so the same plan gives the same file.
 
     Numbered in order of first appearance, byte for byte the same from one run to the next.

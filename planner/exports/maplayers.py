@@ -1,4 +1,4 @@
-"""Layers of the coordinator's map: countries, the route by watching agency, place labels.
+"""Two layers of the coordinator's map: the route by watching agency, and place labels.
 
 With ``min_teams`` 2 or more a stretch is watched by several teams at once, often of different
 agencies. Such a stretch is drawn striped: one dash per watching team, in its agency's colour, so
@@ -20,8 +20,6 @@ from typing import Any
 import folium
 from branca.element import MacroElement
 from jinja2 import Template
-from shapely.geometry import mapping
-from shapely.geometry.base import BaseGeometry
 
 from geodata.layers import Geodata
 from planner.exports.geometry import segment_lines
@@ -31,35 +29,6 @@ DASH_PX = 14  # length of one agency's dash in a striped stretch, pixels
 WEIGHT_PX = 6
 # Label priority: the lower, the sooner it is placed (and the less likely it is hidden).
 HANDOVER, CROSSING, BASE = 0, 1, 2
-
-
-def add_countries(m: folium.Map, geo: Geodata, view: BaseGeometry) -> None:
-    """The base layer: the countries within ``view``, simplified, named on hover (no tiles)."""
-    base = folium.FeatureGroup(name="Countries", overlay=False, control=False)
-    feats = []
-    for iso3, shape in sorted(geo.country_shapes.items()):
-        part = shape.intersection(view).simplify(0.01, preserve_topology=True)
-        if part.is_empty:
-            continue
-        facts = geo.countries[iso3]
-        feats.append(
-            {
-                "type": "Feature",
-                "geometry": mapping(part),
-                "properties": {"name": facts.name, "iso3": iso3},
-            }
-        )
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": feats},
-        style_function=lambda f: {
-            "fillColor": "#f3efe2",
-            "color": "#888",
-            "weight": 0.8,
-            "fillOpacity": 1,
-        },
-        tooltip=folium.GeoJsonTooltip(fields=["name"], labels=False),
-    ).add_to(base)
-    base.add_to(m)
 
 
 def watchers(plan: Plan) -> dict[str, list[tuple[str, str]]]:

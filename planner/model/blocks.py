@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from planner.constants import MAX_BLOCKS
 from planner.model.problem import Problem, RouteOption, TeamSpec
-from planner.model.rules import Broken, check_remote_run, check_run
+from planner.model.rules import Broken, Lawful, check_remote_run, check_run
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,70 @@ def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator
                 foreign_km=round(verdict.foreign_km, 2),
                 foreign_country=verdict.foreign_country,
             )
+
+
+def given_block(
+    problem: Problem,
+    route: RouteOption,
+    team: TeamSpec,
+    first: int,
+    last: int,
+    *,
+    remote: bool = False,
+) -> Block:
+    """The block of ``team`` on ``first..last`` as a person gave it, lawful or not.
+
+    A plan written by hand is costed with the same terms as the engine's (a lawful run gets
+    exactly the engine's block); where it breaks a rule, the checker says so, and the cost is
+    computed all the same: travel from the nearest reach known (0 when the team reaches nothing
+    of the route), every segment outside the team's states counted as foreign. A remote watch
+    that the rules do not allow is costed as a team on the spot.
+    """
+    if remote:
+        found = next(
+            (
+                b
+                for b in remote_blocks_for(problem, route, team)
+                if b.first == first and b.last == last
+            ),
+            None,
+        )
+        if found is not None:
+            return found
+    verdict = check_run(problem, route, team, first, last)
+    segs = route.segments
+    run = segs[first : last + 1]
+    head, tail = segs[first], segs[last]
+    if isinstance(verdict, Broken):
+        travel = team.reach.get((route.index, first), 0)
+        abroad = [s for s in run if team.country not in s.countries]
+        verdict = Lawful(
+            travel=travel,
+            follow=sum(s.follow_max for s in run),
+            duty_start=head.nominal_start - problem.overlap - travel,
+            duty_end=head.nominal_start + sum(s.max_minutes for s in run),
+            foreign_minutes=sum(s.max_minutes for s in abroad),
+            foreign_km=sum(s.km for s in abroad),
+            foreign_country=abroad[0].country if abroad else None,
+        )
+    return Block(
+        id=f"r{route.index}:{team.id}:{first}-{last}",
+        route=route.index,
+        team=team.id,
+        first=first,
+        last=last,
+        start=head.start - problem.overlap,
+        end=tail.end,
+        travel=verdict.travel,
+        follow=verdict.follow,
+        duty_start=verdict.duty_start,
+        duty_end=verdict.duty_end,
+        expected_watch=tail.nominal_end - head.nominal_start + problem.overlap,
+        expected_follow=sum(s.nominal_end - s.nominal_start for s in run if s.following),
+        foreign_minutes=verdict.foreign_minutes,
+        foreign_km=round(verdict.foreign_km, 2),
+        foreign_country=verdict.foreign_country,
+    )
 
 
 class ModelTooLargeError(ValueError):

@@ -25,7 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from planner.constants import CAPABLE
+from planner.constants import CAPABLE, STATIC_MODES
 from planner.model.problem import Problem, RouteOption, Segment, TeamSpec
 
 
@@ -163,9 +163,16 @@ def check_run(
 def _handover_places(problem: Problem, route: RouteOption, first: int, last: int) -> Broken | None:
     """Whether the block begins or ends at a spot where no handover may take place."""
     segs = route.segments
-    if first > 0 and segs[first].start_spot.id in problem.no_handover:
+
+    def burned(k: int) -> bool:
+        # A shift change within one static watch (the truck parked there) is not the meeting
+        # of a moving handover: the relief comes discreetly, and nothing else can hold it.
+        still = segs[k - 1].mode in STATIC_MODES and segs[k].mode in STATIC_MODES
+        return segs[k].start_spot.id in problem.no_handover and not still
+
+    if first > 0 and burned(first):
         return Broken(Rule.handover_place, final=True)
-    if last + 1 < len(segs) and segs[last + 1].start_spot.id in problem.no_handover:
+    if last + 1 < len(segs) and burned(last + 1):
         # A longer run may carry the watch past the burned place.
         return Broken(Rule.handover_place, final=False)
     return None

@@ -223,9 +223,9 @@ def _teams(
             ]
             if team.id in planned:
                 changes.append(
-                    f"team {team.id} has been on duty: this duty ends by "
-                    f"{_utc(tired.duty_until)}; the next starts after its rest, from "
-                    f"{_utc(tired.rested_from)}"
+                    f"team {team.id} has been on duty: it may stay on until "
+                    f"{_utc(tired.duty_until)} (its duty limit), or start a new duty after its "
+                    f"rest, from {_utc(tired.rested_from)}"
                 )
         teams.append(entry)
     return teams, changes

@@ -35,7 +35,7 @@ def _utc(ts: datetime) -> str:
 
 
 def relaxed(scenario: Scenario, geo: Geodata) -> Scenario:
-    """The scenario as if every state had authorised every content mode, with no observation.
+    """The scenario as if every state had authorised every content mode.
 
     Its routes are the ones the geography gives, whatever the law says: the route a planner would
     draw on a map first, and the one a trainee is briefed on.
@@ -47,7 +47,6 @@ def relaxed(scenario: Scenario, geo: Geodata) -> Scenario:
             **given.get(c, {"country": c}),
             "authorised": True,
             "deliveries": [d.value for d in Delivery],
-            "foreign_observation": [],
             "lead_agency": given.get(c, {}).get("lead_agency"),
         }
         for c in sorted(geo.countries)
@@ -161,8 +160,10 @@ def findings(
     if drawn is not None:
         on_route = set(lawful.countries) if lawful is not None else set()
         for r in unauthorised(scenario, drawn.countries):
-            if r.subject in on_route:
-                continue  # the plan itself is refused for it
+            if r.subject in on_route or scenario.legal_for(r.subject) is None:
+                # Refused for it already; or a state the scenario leaves out, which the
+                # route simply goes round (a ferry instead of a coast road).
+                continue
             around = "; the plan goes round it" if lawful is not None else ""
             text = r.message.split(";")[0].replace("is on the route", "is on the shortest route")
             out.append(r.model_copy(update={"message": text + around}))

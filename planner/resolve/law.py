@@ -10,6 +10,7 @@ fall decides which mode each state sees).
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 from geodata import GeodataError
@@ -54,6 +55,23 @@ def observation_reasons(scenario: Scenario) -> list[Reason]:
                 )
             )
     return out
+
+
+def without_unlawful_observation(scenario: Scenario) -> Scenario:
+    """The scenario without the foreign observation entries no treaty allows.
+
+    What a planner who reads the ``no_legal_basis`` reasons would do: hand over at the border
+    there. ``cdplan check`` and a trainee's judge use it to look past that fault at the rest.
+    """
+    drop = {r.subject for r in observation_reasons(scenario)}
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    for i, entry in enumerate(data["legal"]):
+        entry["foreign_observation"] = [
+            fo
+            for k, fo in enumerate(entry.get("foreign_observation", []))
+            if f"legal[{i}].foreign_observation[{k}]" not in drop
+        ]
+    return Scenario.model_validate_json(json.dumps(data))
 
 
 def insert_changes(items: list[Atom], scenario: Scenario, geo: Geodata) -> None:

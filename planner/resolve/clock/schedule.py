@@ -232,10 +232,16 @@ def _walk(
             if rules and (i == 0 or atoms[i - 1].mode != "wait"):
                 missing.append(i)
         elif atom.mode == "wait" and i + 1 < len(atoms):
-            start, note = constraint(atoms[i + 1], ctx, t, case, booked.get(i + 1))
-            if case == "nominal" and atoms[i + 1].mode == "ferry":
-                booked[i + 1] = start
-            length = max(0.0, start - t)
+            # A rest placed while the truck waits sits between the wait and what it waits for
+            # (the sailing, the opening): the wait ends early enough for the rest to fit.
+            j = i + 1
+            while j + 1 < len(atoms) and atoms[j].mode in ("break", "rest"):
+                j += 1
+            resting = sum(_static_minutes(a, ctx, case, reduced_left) for a in atoms[i + 1 : j])
+            start, note = constraint(atoms[j], ctx, t + resting, case, booked.get(j))
+            if case == "nominal" and atoms[j].mode == "ferry":
+                booked[j] = start
+            length = max(0.0, start - t - resting)
         else:
             length = _static_minutes(atom, ctx, case, reduced_left)
             if atom.mode == "rest" and atom.kind == Pause.rest:

@@ -177,8 +177,10 @@ def constraint(
         dep = _departure(nxt, ctx, t, case, booked)
         return dep, f"sailing {ctx.at(dep).astimezone(UTC):%Y-%m-%d %H:%M} UTC"
     crossing = nxt.start.crossing
-    if nxt.mode == "border" and crossing is not None and (
-        crossing in ctx.hours or crossing in ctx.closures
+    if (
+        nxt.mode == "border"
+        and crossing is not None
+        and (crossing in ctx.hours or crossing in ctx.closures)
     ):
         return _passage(nxt, ctx, t, case)
     end, rules = ban_end(nxt, ctx, t)
