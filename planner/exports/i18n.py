@@ -109,6 +109,11 @@ def translations(lang: str) -> NullTranslations:
     return Translations(buf, domain=DOMAIN)
 
 
+@cache
+def _locale(lang: str) -> Locale:
+    return Locale.parse(LANGUAGES[lang][0])
+
+
 @dataclass(frozen=True)
 class Reader:
     """Everything a page needs to speak to its reader: words, dates and numbers."""
@@ -118,7 +123,7 @@ class Reader:
     @property
     def locale(self) -> Locale:
         """The Babel locale of the language."""
-        return Locale.parse(LANGUAGES[self.lang][0])
+        return _locale(self.lang)
 
     @property
     def html_lang(self) -> str:
