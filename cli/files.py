@@ -11,7 +11,7 @@ import yaml
 from geodata.layers import Geodata
 from planner.exports.write import write_all, write_atomic
 from planner.io import ScenarioError
-from planner.plan import Plan
+from planner.plan import Plan, PlanStatus
 from planner.scenario import Scenario
 
 # A plan folder keeps the scenario it answers, so that an event can be applied to it later.
@@ -46,12 +46,16 @@ def write_plan_dir(
     langs: Sequence[str] = (),
     pdf: bool = False,
 ) -> dict[str, Path]:
-    """Every output of a plan, and the scenario it answers (``scenario.json``).
+    """Every output of a plan, and the scenario it answers (``scenario.json``, for events).
 
     ``langs`` and ``pdf``: the briefings in more languages, and as PDF (see ``write_all``).
     """
     written = write_all(plan, geo, directory, langs=langs, pdf=pdf)
     path = directory / SCENARIO_FILE
+    if plan.status is PlanStatus.invalid:
+        # An invalid scenario leaves plan.json alone, with its reasons: nothing to go on from.
+        path.unlink(missing_ok=True)
+        return written
     write_atomic(path, scenario.model_dump_json(indent=1, by_alias=True, exclude_none=True))
     written[SCENARIO_FILE] = path
     return written

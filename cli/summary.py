@@ -19,7 +19,13 @@ def print_summary(result: Plan, path: Path) -> None:
     )
     for r in result.reasons:
         out.print(f"  - {r.message} [{r.code}: {r.subject}]")
-    if result.route.countries:
+    for m in result.movements:
+        out.print(
+            f"movement {m.id} ({m.consignment}, min_teams {m.min_teams}): "
+            f"{' > '.join(m.route.countries)}, {m.route.length_km:.0f} km; "
+            f"handovers {m.kpis.handovers}, team-hours {m.kpis.team_hours:.1f}"
+        )
+    if result.route.countries and not result.movements:
         out.print(
             f"route: {' > '.join(result.route.countries)}, {result.route.length_km:.0f} km, "
             f"{result.route.hours:.1f} h, via "

@@ -54,3 +54,15 @@ STATIC_SHIFT_MINUTES = 240
 # A place burned by counter-surveillance (rules.no_handover_at) rules out handovers within this
 # distance: a junction or a town centre, not the whole town around it.
 NO_HANDOVER_KM = 2.0
+
+# A team's drive between two posts off one route (the checker's rule 4, and a team moving
+# between two movements of one operation): straight-line distance times this detour, at this
+# speed. Generous to a plan, strict enough to catch a team in two places.
+TRAVEL_DETOUR = 1.2
+TRAVEL_KMH = 110.0
+
+# A car or a van queues in the car lanes at a crossing, not in the lorry queue: about a quarter
+# of a truck's typical dwell (at Kapikule trucks wait hours while cars clear in under an hour),
+# and never less than the formalities take.
+CAR_QUEUE_SHARE = 0.25
+CAR_QUEUE_MIN_MINUTES = 15.0

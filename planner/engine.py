@@ -22,6 +22,7 @@ from geodata import load
 from geodata.layers import Geodata
 from geodata.routing import Route
 from planner import assemble
+from planner.assemble_operation import assemble_operation
 from planner.check.checker import check
 from planner.law import requests
 from planner.model.blocks import Block, ModelTooLargeError, all_blocks
@@ -31,6 +32,7 @@ from planner.model.solve import Solution, solve
 from planner.plan import OperationInfo, Plan, PlanStatus
 from planner.reasons import PlanningError, Reason
 from planner.resolve.findings import findings
+from planner.resolve.operation import resolve_operation
 from planner.resolve.resolver import Resolved, resolve_scenario
 from planner.scenario import Scenario
 
@@ -65,7 +67,11 @@ def plan(
     planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
     info = assemble.operation_info(scenario, planned_at)
     try:
-        resolved = resolve_scenario(scenario, geo, now=now)
+        resolved = (
+            resolve_operation(scenario, geo, now=now)
+            if scenario.movements
+            else resolve_scenario(scenario, geo, now=now)
+        )
     except PlanningError as exc:
         judged = exc.route if isinstance(exc.route, Route) else None
         refused = Plan(
@@ -88,7 +94,8 @@ def plan(
     if solution.route is None:
         result = _no_plan(scenario, geo, resolved, blocks, solution, info)
     else:
-        result = assemble_plan(scenario, geo, resolved, problem, solution, info)
+        build = assemble_operation if scenario.movements else assemble_plan
+        result = build(scenario, geo, resolved, problem, solution, info)
         _self_check(scenario, result, geo)
     _warn(scenario, geo, result, resolved.routes[solution.route or 0])
     log.info(

@@ -11,7 +11,7 @@ import yaml
 from pydantic import ValidationError
 
 from planner.field_help import DOCS, limit_message
-from planner.scenario import Scenario
+from planner.scenario import Scenario, mirror_first_movement
 
 MAX_SCENARIO_BYTES = 2_000_000
 
@@ -73,7 +73,7 @@ def describe(exc: ValidationError) -> list[dict[str, str]]:
 def parse_scenario(data: Any) -> Scenario:
     """Validate already-parsed YAML/JSON data (strict: JSON types, ISO times)."""
     try:
-        text = json.dumps(data, default=jsonable)
+        text = json.dumps(mirror_first_movement(data), default=jsonable)
     except TypeError as exc:
         raise ScenarioError(
             [{"loc": "scenario", "msg": str(exc), "fix": "use plain values"}]

@@ -90,3 +90,15 @@ class Contact(Model):
         default="", max_length=120, description="How it is reached: SIENA, phone, liaison"
     )
     ref: str = Field(default="", max_length=120, description="A reference or call sign")
+
+
+class Consignment(Model):
+    """What is moved and in which content mode."""
+
+    kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
+    delivery: Delivery = Field(description="live | partial | substituted, at departure")
+    changes: list[Change] = Field(
+        default_factory=list,
+        max_length=10,
+        description="Substitution points in route order: from each, another content mode",
+    )

@@ -107,6 +107,9 @@ class PlanSegment(Out):
     )
     from_: PlacePoint = Field(alias="from", description="Where it starts")
     to: PlacePoint = Field(description="Where it ends")
+    movement: str | None = Field(
+        default=None, description="The movement it belongs to, in an operation of several"
+    )
     km: float = Field(description="Length, km")
     start: datetime = Field(description="Earliest the consignment may enter it, UTC")
     end: datetime = Field(description="Latest it may leave it, UTC")
@@ -134,6 +137,9 @@ class Assignment(Out):
     team: str = Field(description="Team id")
     agency: str = Field(description="Agency id")
     segment: str = Field(description="Segment id")
+    movement: str | None = Field(
+        default=None, description="The movement watched, in an operation of several"
+    )
     start: datetime = Field(description="Team ready from (earliest case), UTC")
     end: datetime = Field(description="Team needed until (latest case), UTC")
     expected_start: datetime = Field(description="Team in place, expected timeline, UTC")
@@ -154,8 +160,13 @@ class Assignment(Out):
 class Handover(Out):
     """The watch passing from one team to the next, with both present for the overlap."""
 
-    kind: Literal["border", "relief", "port"] = Field(description="border, relief or port")
+    kind: Literal["border", "relief", "port", "transfer"] = Field(
+        description="border, relief, port, or transfer (between two movements)"
+    )
     place: PlacePoint = Field(description="Where the watch passes")
+    movement: str | None = Field(
+        default=None, description="The movement watched, in an operation of several"
+    )
     from_team: str
     to_team: str
     from_agency: str
@@ -288,12 +299,37 @@ class PlanTeam(Out):
 class Alternative(Out):
     """A candidate route the engine considered, and whether the plan uses it."""
 
+    movement: str | None = Field(default=None, description="Its movement, with several")
     countries: list[str]
     crossings: list[str]
     length_km: float
     hours: float
     chosen: bool = Field(description="Whether the plan uses this route")
     geometry: dict[str, object]
+
+
+class PlanMovement(Out):
+    """One movement of an operation of several: what it carries, its route, its figures."""
+
+    id: str = Field(description="The movement's id; its segment ids begin with it")
+    consignment: str = Field(description="What it carries")
+    delivery: str = Field(description="live | partial | substituted, at its departure")
+    min_teams: int = Field(description="Teams watching it at every moment (0: where cheap)")
+    route: PlanRoute = Field(description="The route it follows")
+    kpis: Kpis = Field(description="Its own figures")
+
+
+class PlanTransfer(Out):
+    """Where the goods pass from one movement to the next, watched."""
+
+    from_: str = Field(alias="from", description="The movement that ends here")
+    to: str = Field(description="The movement that begins here")
+    place: PlacePoint = Field(description="Where")
+    start: datetime = Field(description="Expected start, UTC")
+    end: datetime = Field(description="Expected end, UTC")
+    start_local: str = Field(description="start in the place's local time")
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
 
 class Plan(Out):
@@ -323,6 +359,13 @@ class Plan(Out):
     kpis: Kpis = Field(default_factory=Kpis)
     solver: SolverInfo = Field(default_factory=SolverInfo)
     alternatives: list[Alternative] = Field(default_factory=list)
+    movements: list[PlanMovement] = Field(
+        default_factory=list,
+        description="Each movement of an operation of several (empty with one)",
+    )
+    transfers: list[PlanTransfer] = Field(
+        default_factory=list, description="Where the goods pass between movements"
+    )
     teams: list[PlanTeam] = Field(default_factory=list, description="The scenario's teams")
     history: list[Assignment] = Field(
         default_factory=list,

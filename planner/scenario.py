@@ -11,21 +11,22 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, ConfigDict, Field, model_validator
 
 from geodata.schema import Vehicle
 from planner.fields import Ident, Iso3, Kind, Place
-from planner.legal import Change, Contact, Delivery, Legal
+from planner.itinerary import MAX_WAYPOINTS, Route
+from planner.legal import Consignment, Contact, Legal
 from planner.movement import DriverRules, Movement
+from planner.movements import MAX_MOVEMENTS, MovementSpec, Transfer
 from planner.strict import Model
 from planner.weights import Weights
 
 # Hard limits on the input, so that no scenario can build a model too large for the machine.
 MAX_TEAMS = 400
 MAX_AGENCIES = 100
-MAX_WAYPOINTS = 50
 MAX_LAND_DUTY_HOURS = 24.0  # one working day; longer watches are split by relief handovers
 MAX_SEA_DUTY_HOURS = 7 * 24.0  # an escort on board stays for the whole crossing and its waits
 
@@ -48,18 +49,6 @@ class HandlingCode(StrEnum):
     H3 = "H3"
 
 
-class Consignment(Model):
-    """What is moved and in which content mode."""
-
-    kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
-    delivery: Delivery = Field(description="live | partial | substituted, at departure")
-    changes: list[Change] = Field(
-        default_factory=list,
-        max_length=10,
-        description="Substitution points in route order: from each, another content mode",
-    )
-
-
 class Operation(Model):
     """The operation: its name, consignment, handling code and departure."""
 
@@ -77,56 +66,6 @@ class Operation(Model):
         description="Training data: every output (map, timeline, briefing, KML, GeoJSON, "
         "plan.json) says EXERCISE",
     )
-
-
-class Avoid(Model):
-    """Countries and border crossings the route must not use."""
-
-    countries: list[Iso3] = Field(default_factory=list, description="Countries never entered")
-    crossings: list[str] = Field(default_factory=list, description="Crossing ids never used")
-
-
-class Route(Model):
-    """Where the consignment goes: origin, destination and ``via`` places, or a fixed itinerary.
-
-    With ``origin`` and ``destination`` the engine picks the best ``alternatives`` lawful routes;
-    with ``waypoints`` it checks the itinerary as given and never re-routes it.
-    """
-
-    origin: Place | None = Field(default=None, description="Where the consignment starts")
-    destination: Place | None = Field(default=None, description="Where it is delivered")
-    via: list[Place] = Field(
-        default_factory=list,
-        max_length=MAX_WAYPOINTS,
-        description="Places that must be passed, in order",
-    )
-    avoid: Avoid = Field(default_factory=Avoid, description="Countries and crossings to avoid")
-    modes: list[Literal["road", "rail", "ferry"]] = Field(
-        default_factory=lambda: list[Literal["road", "rail", "ferry"]](["road", "ferry"]),
-        min_length=1,
-        description="Allowed leg modes",
-    )
-    alternatives: int = Field(default=3, ge=1, le=5, description="Candidate routes considered")
-    vehicle: Vehicle = Field(
-        default=Vehicle.truck,
-        description="truck (default) | van | car | bus: which border crossings it may use",
-    )
-    waypoints: list[Place] | None = Field(
-        default=None,
-        min_length=2,
-        max_length=MAX_WAYPOINTS,
-        description="A known itinerary in fixed order; the engine does not re-route",
-    )
-
-    @model_validator(mode="after")
-    def _ends(self) -> Route:
-        if self.waypoints is None and (self.origin is None or self.destination is None):
-            raise ValueError("give origin and destination, or waypoints (at least two)")
-        if self.waypoints is not None and (
-            self.origin is not None or self.destination is not None or self.via
-        ):
-            raise ValueError("waypoints replace origin, destination and via: give one or the other")
-        return self
 
 
 class Agency(Model):
@@ -245,6 +184,16 @@ class Scenario(Model):
     agencies: list[Agency] = Field(min_length=1, max_length=MAX_AGENCIES)
     teams: list[Team] = Field(min_length=1, max_length=MAX_TEAMS)
     legal: list[Legal] = Field(default_factory=list, description="One entry per state")
+    movements: list[MovementSpec] = Field(
+        default_factory=list,
+        max_length=MAX_MOVEMENTS,
+        description="Several movements in one operation (instead of one consignment and route)",
+    )
+    transfers: list[Transfer] = Field(
+        default_factory=list,
+        max_length=MAX_MOVEMENTS,
+        description="Where the goods pass from one movement to another",
+    )
     contacts: list[Contact] = Field(
         default_factory=list,
         max_length=MAX_AGENCIES,
@@ -255,6 +204,40 @@ class Scenario(Model):
     solver: SolverSettings = Field(default_factory=SolverSettings)
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+
+    @model_validator(mode="after")
+    def _movements(self) -> Scenario:
+        if not self.movements:
+            if self.transfers:
+                raise ValueError("transfers: only between movements (give movements)")
+            return self
+        ids = [m.id for m in self.movements]
+        if len(set(ids)) != len(ids):
+            raise ValueError("movements: ids must be unique")
+        if self.route != self.movements[0].route:
+            raise ValueError("route: with movements, give each movement its own route")
+        incoming = {t.to for t in self.transfers}
+        for i, t in enumerate(self.transfers):
+            for name, ref in (("from", t.from_), ("to", t.to)):
+                if ref not in ids:
+                    raise ValueError(f"transfers[{i}].{name}: {ref!r} is not a movement id")
+            if t.from_ == t.to:
+                raise ValueError(f"transfers[{i}]: a movement cannot transfer to itself")
+        if len(incoming) != len(self.transfers):
+            raise ValueError("transfers: a movement begins at one transfer at most")
+        for i, m in enumerate(self.movements):
+            if m.departure is None and m.id not in incoming:
+                raise ValueError(
+                    f"movements[{i}].departure: required, unless the movement begins at a transfer"
+                )
+            if m.departure is not None and m.id in incoming:
+                raise ValueError(
+                    f"movements[{i}].departure: a movement that begins at a transfer leaves when "
+                    "it ends; remove the departure"
+                )
+        if not any(m.departure is not None for m in self.movements):
+            raise ValueError("movements: at least one needs a departure")
+        return self
 
     @model_validator(mode="after")
     def _references(self) -> Scenario:
@@ -301,6 +284,40 @@ class Scenario(Model):
     def legal_for(self, country: str) -> Legal | None:
         """The legal entry of an ISO3 state, or None: then the state has authorised nothing."""
         return next((entry for entry in self.legal if entry.country == country), None)
+
+
+def mirror_first_movement(data: Any) -> Any:
+    """With ``movements``, the one-movement fields mirror the first movement (planner.movements).
+
+    The operation departs with the first departure. Applied to the data as read, before it is
+    validated (``planner.io.parse_scenario``); a scenario written back keeps the mirror.
+    """
+    if not isinstance(data, dict) or not data.get("movements"):
+        return data
+    movements = data["movements"]
+    first = movements[0] if isinstance(movements, list) and isinstance(movements[0], dict) else {}
+    operation = dict(data.get("operation") or {})
+    departures = sorted(
+        str(m["departure"]) for m in movements if isinstance(m, dict) and m.get("departure")
+    )
+    if "consignment" in first:
+        operation.setdefault("consignment", first["consignment"])
+    if departures:
+        operation.setdefault("departure", _earliest(departures))
+    out = {**data, "operation": operation}
+    if "route" in first:
+        out.setdefault("route", first["route"])
+    if "movement" in first:
+        out.setdefault("movement", first["movement"])
+    return out
+
+
+def _earliest(times: list[str]) -> str:
+    """The earliest of ISO 8601 times as written (a bad one is left to the field's own check)."""
+    try:
+        return min(times, key=datetime.fromisoformat)
+    except ValueError:
+        return times[0]
 
 
 def utc(ts: datetime) -> datetime:

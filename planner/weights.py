@@ -32,6 +32,13 @@ class Weights(Model):
         description="Per hour a beacon is watched remotely instead of a team on the spot (less "
         "than a team-hour, more than nothing)",
     )
+    optional_coverage: float = Field(
+        default=6.0,
+        ge=0,
+        le=1000,
+        description="A bonus per hour a movement with min_teams 0 (a scout car) is watched: "
+        "it is watched where a team near it costs less than this",
+    )
     stability: float = Field(
         default=5.0,
         ge=0,

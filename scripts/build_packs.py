@@ -16,10 +16,10 @@ import sys
 from cli.exercise import reproducible
 from cli.files import dump_yaml
 from geodata import load
+from planner.engine import plan
 from planner.exercises.judge import as_trainee
 from planner.exercises.packs import load_packs
 from planner.exercises.run import run_injects
-from planner.engine import plan
 from planner.exports.write import write_atomic
 from planner.io import load_scenario
 

@@ -19,15 +19,15 @@ from geodata.layers import Geodata
 from geodata.places import resolve
 from geodata.projection import distance_km
 from planner.check import clock_rules, handover_rules, law_rules
+from planner.check.split import split
 from planner.check.violation import Violation
-from planner.constants import CAPABLE, FOLLOWING
+from planner.constants import CAPABLE, FOLLOWING, TRAVEL_DETOUR, TRAVEL_KMH
 from planner.plan import Assignment, Plan, PlanSegment
 from planner.scenario import Scenario
 
-# The checker's own travel model: straight-line distance x detour at car speed. Generous to the
-# plan (it never calls a lawful plan impossible), strict enough to catch a team in two places.
-DETOUR = 1.2
-CAR_KMH = 110.0
+# The checker's own travel model: straight-line distance x detour at car speed (constants).
+DETOUR = TRAVEL_DETOUR
+CAR_KMH = TRAVEL_KMH
 SLACK = timedelta(minutes=1)  # rounding of minutes in the plan
 
 
@@ -137,6 +137,7 @@ def _runs(assignments: list[Assignment], order: dict[str, int]) -> list[list[Ass
         if (
             runs
             and order[a.segment] == order[runs[-1][-1].segment] + 1
+            and a.movement == runs[-1][-1].movement
             and a.expected_start <= runs[-1][-1].expected_end + SLACK
             and a.remote == runs[-1][-1].remote
         ):
@@ -311,6 +312,9 @@ def _route_rules(scenario: Scenario, plan: Plan, geo: Geodata) -> list[Violation
 def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Violation]:
     """Every violation of rules 0-16 (docs/rules.md) by a plan with status optimal or feasible.
 
+    An operation of several movements is checked movement by movement for the rules of a route,
+    and across movements for the rules of a team (planner.check.split).
+
     Args:
         scenario: the scenario the plan answers.
         plan: the plan to judge; one without a plan to follow has nothing to check.
@@ -322,12 +326,22 @@ def check(scenario: Scenario, plan: Plan, geo: Geodata | None = None) -> list[Vi
     if not plan.status.has_plan:
         return []
     geo = geo or load()
+    parts = split(scenario, plan) if scenario.movements else []
+    if not parts:
+        return _route_part(scenario, plan, geo, optional=False) + _team_rules(scenario, plan, geo)
+    out: list[Violation] = []
+    for part in parts:
+        out += _route_part(part.scenario, part.plan, geo, optional=part.optional)
+    return out + _team_rules(scenario, plan, geo)
+
+
+def _route_part(scenario: Scenario, plan: Plan, geo: Geodata, *, optional: bool) -> list[Violation]:
+    """The rules of one route; ``optional``: a movement watched only where cheap (min_teams 0)."""
+    watched = [] if optional else _coverage(scenario, plan) + _handovers(scenario, plan)
     return (
         _segments_consistent(plan)
-        + _coverage(scenario, plan)
+        + watched
         + _jurisdiction_and_capability(scenario, plan)
-        + _team_rules(scenario, plan, geo)
-        + _handovers(scenario, plan)
         + _route_rules(scenario, plan, geo)
         + clock_rules.driver_hours(scenario, plan)
         + clock_rules.opening_hours(scenario, plan, geo)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from planner.model.blocks import Block
-from planner.model.objective import SCALE, block_cost, scaled
+from planner.model.objective import SCALE, block_cost, pickup_offset, scaled
 from planner.model.problem import Problem
 from planner.plan import Out
 
@@ -25,15 +25,17 @@ class Terms(Out):
 
 def objective_of(problem: Problem, blocks: list[Block]) -> float:
     """The engine's objective of these blocks: scaled and rounded as the solver sees it."""
-    offset = round(problem.weights.handovers * problem.min_teams * SCALE)
-    return (sum(scaled(problem, b) for b in blocks) - offset) / SCALE
+    return (sum(scaled(problem, b) for b in blocks) - pickup_offset(problem)) / SCALE
 
 
 def terms_of(problem: Problem, blocks: list[Block]) -> Terms:
     """The objective of these blocks, term by term."""
     costs = [block_cost(problem, b) for b in blocks]
     return Terms(
-        handovers=sum(c.handovers for c in costs) - problem.min_teams if costs else 0.0,
+        handovers=sum(c.handovers for c in costs)
+        - pickup_offset(problem) / SCALE / max(problem.weights.handovers, 1e-9)
+        if costs
+        else 0.0,
         team_hours=round(sum(c.team_hours for c in costs), 2),
         exposure=round(sum(c.exposure for c in costs), 2),
         foreign_hours=round(sum(c.foreign_hours for c in costs), 2),

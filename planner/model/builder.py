@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 from planner.model.blocks import Block, all_blocks
 from planner.model.constraints.coverage import add_coverage
 from planner.model.constraints.duty import add_duty
+from planner.model.constraints.movements import add_between_movements
 from planner.model.constraints.presence import add_presence
 from planner.model.constraints.routes import add_route_choice
 from planner.model.objective import add_objective
@@ -62,9 +63,10 @@ def build(problem: Problem, blocks: list[Block] | None = None, *, diagnose: bool
             for s in r.segments
         }
         team_lits = {t.id: model.new_bool_var(f"assume-team-{t.id}") for t in problem.teams}
-    add_route_choice(model, v)
+    add_route_choice(model, problem, v)
     add_coverage(model, problem, v, coverage_lits or None)
     add_presence(model, problem, v, team_lits or None)
+    add_between_movements(model, problem, v, team_lits or None)
     add_duty(model, problem, v, team_lits or None)
     if diagnose:
         model.add_assumptions([*coverage_lits.values(), *team_lits.values()])

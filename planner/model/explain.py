@@ -160,21 +160,31 @@ def core(problem: Problem, blocks: list[Block], *, time_limit: float = 10.0) -> 
 def explain(problem: Problem, blocks: list[Block]) -> list[Reason]:
     """Why a problem the solver proved infeasible has no plan, in the planners' words.
 
-    First the segments of the first candidate route that no team could watch at all
-    (:func:`uncovered`), adding that the alternatives fail too when there are any; when every
-    segment has candidates, the core of :func:`core`; failing both, a generic ``infeasible``.
+    First the segments of each movement's first candidate route that no team could watch at all
+    (:func:`uncovered`; with several movements each reason names its movement), adding that the
+    alternatives fail too when there are any; when every segment has candidates, the core of
+    :func:`core`; failing both, a generic ``infeasible``.
     """
-    reasons = uncovered(problem, blocks, problem.routes[0])
-    if reasons:
-        if len(problem.routes) > 1:
-            reasons.append(
+    reasons: list[Reason] = []
+    for movement, indices in problem.movements().items():
+        route = problem.routes[indices[0]]
+        if problem.need(route.index) == 0:
+            continue
+        found = uncovered(problem, blocks, route)
+        if found and len(indices) > 1:
+            found.append(
                 Reason(
                     code="alternatives_also_fail",
-                    message=f"the {len(problem.routes) - 1} alternative route(s) cannot be staffed "
-                    "either",
+                    message=f"the {len(indices) - 1} alternative route(s) cannot be staffed either",
                     subject="route",
                 )
             )
+        if movement:
+            found = [
+                r.model_copy(update={"message": f"movement {movement}: {r.message}"}) for r in found
+            ]
+        reasons += found
+    if reasons:
         return reasons
     return core(problem, blocks) or [
         Reason(

@@ -23,10 +23,11 @@ divided back.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from planner.model.blocks import Block
+from planner.model.blocks import Block, by_segment
 from planner.model.problem import Problem
 from planner.model.variables import Variables
 
@@ -106,8 +107,32 @@ def scaled(problem: Problem, b: Block) -> int:
     return round(block_cost(problem, b).total(problem) * SCALE)
 
 
+def pickup_offset(problem: Problem) -> int:
+    """The handovers the first blocks of each movement do not make (they pick it up), scaled."""
+    need = sum(problem.need(routes[0]) for routes in problem.movements().values())
+    return round(problem.weights.handovers * need * SCALE)
+
+
 def add_objective(model: cp_model.CpModel, problem: Problem, v: Variables) -> None:
-    """Minimise the taken blocks' costs, less the handovers of the first ``min_teams`` blocks."""
-    # The first min_teams blocks of the route pick the consignment up: no handover for them.
-    offset = round(problem.weights.handovers * problem.min_teams * SCALE)
-    model.minimize(sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values()) - offset)
+    """Minimise the taken blocks' costs, less the pick-up handovers, less optional coverage.
+
+    A movement with ``min_teams`` 0 (a scout car) is watched where a team is cheap: each of its
+    segments watched by a taken block earns ``weights.optional_coverage`` per expected hour, once
+    however many teams watch it.
+    """
+    cost = sum(scaled(problem, b) * v.take[b.id] for b in v.blocks.values())
+    bonus: list[Any] = []
+    covering = by_segment(list(v.blocks.values()))
+    for route in problem.routes:
+        if problem.need(route.index) != 0 or problem.weights.optional_coverage <= 0:
+            continue
+        for seg in route.segments:
+            takes = [v.take[b.id] for b in covering.get((route.index, seg.index), [])]
+            if not takes:
+                continue
+            seen = model.new_bool_var(f"watched-{seg.id}")
+            model.add(seen <= sum(takes))
+            model.add(seen <= v.route[route.index])
+            hours = (seg.nominal_end - seg.nominal_start) / 60.0
+            bonus.append(round(problem.weights.optional_coverage * hours * SCALE) * seen)
+    model.minimize(cost - pickup_offset(problem) - sum(bonus))

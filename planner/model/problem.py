@@ -96,6 +96,10 @@ class RouteOption:
     hours: float
     # The content modes the consignment has on each state's stretch (substitution points).
     modes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # In an operation of several movements: which one this route carries ("" with one), and
+    # how many teams must watch it (None: the problem's min_teams; 0: only where cheap).
+    movement: str = ""
+    min_teams: int | None = None
 
 
 @dataclass(frozen=True)
@@ -167,6 +171,18 @@ class Problem:
     remote: Remote | None = None
     # Spots (ids) where no handover may take place (rules.no_handover_at).
     no_handover: frozenset[str] = frozenset()
+
+    def need(self, route: int) -> int:
+        """How many teams must watch every segment of candidate route ``route``."""
+        own = self.routes[route].min_teams
+        return self.min_teams if own is None else own
+
+    def movements(self) -> dict[str, list[int]]:
+        """The candidate routes of each movement ("" for a one-movement problem), in order."""
+        out: dict[str, list[int]] = {}
+        for r in self.routes:
+            out.setdefault(r.movement, []).append(r.index)
+        return out
 
     def at(self, minutes: float) -> datetime:
         """The absolute time, UTC, ``minutes`` after departure."""

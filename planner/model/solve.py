@@ -41,6 +41,8 @@ class Solution:
     status: PlanStatus
     report: SolverReport
     route: int | None = None
+    # Every chosen route: one per movement (the first is ``route``).
+    routes: tuple[int, ...] = ()
     blocks: list[Block] = field(default_factory=list)
     duty_of: dict[str, int | None] = field(default_factory=dict)
 
@@ -111,6 +113,7 @@ def solve(
         status=status,
         report=report,
         route=built.vars.chosen_route(solver),
+        routes=tuple(built.vars.chosen_routes(solver)),
         blocks=chosen,
         duty_of={b.id: built.vars.duty_of(solver, b) for b in chosen},
     )

@@ -30,27 +30,35 @@ class Variables:
         return out
 
     def chosen_blocks(self, solver: cp_model.CpSolver) -> list[Block]:
-        """The blocks the solution takes on its chosen route, by first segment and team."""
-        route = self.chosen_route(solver)
+        """The blocks the solution takes on its chosen routes, by route, first segment, team."""
+        routes = set(self.chosen_routes(solver))
         picked = [
             self.blocks[k]
             for k, var in self.take.items()
-            if self.blocks[k].route == route and solver.boolean_value(var)
+            if self.blocks[k].route in routes and solver.boolean_value(var)
         ]
         return sorted(picked, key=lambda b: (b.route, b.first, b.team))
 
+    def chosen_routes(self, solver: cp_model.CpSolver) -> list[int]:
+        """The indices of the routes the solution chooses (one per movement)."""
+        return [i for i, var in enumerate(self.route) if solver.boolean_value(var)]
+
     def chosen_route(self, solver: cp_model.CpSolver) -> int:
-        """The index of the route the solution chooses."""
-        return next(i for i, var in enumerate(self.route) if solver.boolean_value(var))
+        """The index of the first route the solution chooses (the only one with one movement)."""
+        return self.chosen_routes(solver)[0]
 
     def duty_of(self, solver: cp_model.CpSolver, block: Block) -> int | None:
-        """The team's duty number (0-based) holding ``block``, or None outside the duty model."""
+        """The team's duty number (0-based) holding ``block``, or None outside the duty model.
+
+        Duties count across movements: a window anchored on any chosen route counts.
+        """
         windows = self.duties.get(block.team)
         if not windows:
             return None
+        routes = set(self.chosen_routes(solver))
         starts = sorted(
             s
             for (r, s), var in windows
-            if r == block.route and solver.boolean_value(var) and s <= block.duty_start
+            if r in routes and solver.boolean_value(var) and s <= block.duty_start
         )
         return len(starts) - 1 if starts else None

@@ -14,8 +14,9 @@ from pydantic import AwareDatetime, ConfigDict, Field, TypeAdapter, ValidationEr
 from geodata.schema import Vehicle
 from planner.fields import Ident, Iso3, Place
 from planner.io import ScenarioError, describe, jsonable
+from planner.itinerary import MAX_WAYPOINTS
 from planner.movement import MAX_STOP_MINUTES
-from planner.scenario import MAX_WAYPOINTS, Capability
+from planner.scenario import Capability
 from planner.strict import Model
 
 

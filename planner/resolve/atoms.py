@@ -19,7 +19,14 @@ from shapely.geometry import LineString
 
 from geodata.layers import Geodata
 from geodata.routing import Route
-from planner.constants import RELIEF_INTERVAL_MINUTES, STATIC_MODES, UNNAMED_CUT_FACTOR
+from geodata.schema import Vehicle
+from planner.constants import (
+    CAR_QUEUE_MIN_MINUTES,
+    CAR_QUEUE_SHARE,
+    RELIEF_INTERVAL_MINUTES,
+    STATIC_MODES,
+    UNNAMED_CUT_FACTOR,
+)
 from planner.model.problem import Spot
 
 
@@ -161,7 +168,16 @@ def _leg_end(
     )
 
 
-def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[Atom]:
+def queue_minutes(truck_dwell: float, vehicle: Vehicle) -> float:
+    """A crossing's queue for ``vehicle``: a truck's dwell, or the car lanes' share of it."""
+    if vehicle in (Vehicle.truck, Vehicle.bus):
+        return truck_dwell
+    return max(CAR_QUEUE_MIN_MINUTES, truck_dwell * CAR_QUEUE_SHARE)
+
+
+def atoms(
+    geo: Geodata, route: Route, origin: Spot, destination: Spot, vehicle: Vehicle = Vehicle.truck
+) -> list[Atom]:
     """The route's legs as atoms, in order, each starting where the previous one ends.
 
     A land leg keeps its edge's road class and corridor (for truck bans) and is cut between its
@@ -218,7 +234,11 @@ def atoms(geo: Geodata, route: Route, origin: Spot, destination: Spot) -> list[A
             # The queue at a crossing is its own stretch: driving time is only driving.
             out.append(
                 static_atom(
-                    end, "border", leg.country, dwell=crossing.truck_dwell_minutes, kind="queue"
+                    end,
+                    "border",
+                    leg.country,
+                    dwell=queue_minutes(crossing.truck_dwell_minutes, vehicle),
+                    kind="queue",
                 )
             )
     return out

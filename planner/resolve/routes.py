@@ -241,7 +241,7 @@ def route_option(
     """
     origin = Spot(**route.origin.model_dump())
     destination = Spot(**route.destination.model_dump())
-    items = atoms.atoms(geo, route, origin, destination)
+    items = atoms.atoms(geo, route, origin, destination, scenario.route.vehicle)
     for i, stop in enumerate(scenario.movement.stops):
         try:
             snapped = resolve(geo, stop.at, field=f"movement.stops[{i}].at")

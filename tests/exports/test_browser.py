@@ -199,3 +199,38 @@ def test_compare_page_is_offline_with_two_layers_and_two_timelines(
     assert page.locator("#cdplan-timeline-b .plot-container").count() == 1
     assert "Handovers" in page.locator("#cdplan-kpis").inner_text()
     page.close()
+
+
+def test_trainer_pages_offline_and_the_replay_switches_versions(
+    browser: Any, tmp_path: Path, geo: Any
+) -> None:
+    from planner.exercises.brief import build_brief
+    from planner.exercises.judge import as_trainee, judge
+    from planner.exercises.packs import load_packs
+    from planner.exercises.run import run_injects
+    from planner.exports.debrief import render_debrief
+    from planner.exports.replay import render_replay
+    from planner.exports.trainee_brief import render_trainee_brief
+    from planner.io import load_scenario
+
+    pack = next(p for p in load_packs() if p.meta.id == "moldova-transnistria")
+    sc = load_scenario(pack.path / "scenario.yaml")
+    run = run_injects(sc, pack.injects(), geo)
+    pages = {
+        "replay.html": render_replay(run, geo),
+        "brief.html": render_trainee_brief(build_brief(sc, geo)),
+        "debrief.html": render_debrief(judge(sc, as_trainee(run.plans[0]), geo), geo),
+    }
+    for name, text in pages.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        page, external, errors = _open(browser, tmp_path / name)
+        assert external == [], name
+        assert errors == [], name
+        if name == "replay.html":
+            assert page.evaluate("window.cdplanVersion") == 1
+            page.evaluate(
+                "var i = document.getElementById('cdplan-range'); i.value = 999;"
+                "i.dispatchEvent(new Event('input'))"
+            )
+            assert page.evaluate("window.cdplanVersion") == len(run.plans)
+        page.close()

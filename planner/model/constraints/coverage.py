@@ -33,7 +33,10 @@ def add_coverage(
     for route in problem.routes:
         for seg in route.segments:
             takes = [v.take[b.id] for b in covering.get((route.index, seg.index), [])]
-            ct = model.add(sum(takes) >= problem.min_teams * v.route[route.index])
+            need = problem.need(route.index)
+            if need == 0:
+                continue  # watched only where it is cheap (the objective's optional coverage)
+            ct = model.add(sum(takes) >= need * v.route[route.index])
             ct.with_name(f"coverage-r{route.index}-{seg.id}")
             if enforce is not None:
                 ct.only_enforce_if(enforce[(route.index, seg.index)])

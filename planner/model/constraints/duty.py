@@ -25,6 +25,7 @@ from __future__ import annotations
 from ortools.sat.python import cp_model
 
 from planner.model.blocks import Block
+from planner.model.constraints.movements import time_cliques
 from planner.model.constraints.presence import blocked_until
 from planner.model.problem import Problem, TeamSpec
 from planner.model.variables import Variables
@@ -93,6 +94,7 @@ def _windows(
     hi = max(b.duty_end for b in blocks)
     if hi - lo <= max_duty and len(team.availability) == 1:
         return []  # every combination of these blocks fits in one duty
+    movement = {o.index: o.movement for o in problem.routes}
     anchors = sorted({(b.route, b.duty_start) for b in blocks})
     windows = {a: model.new_bool_var(f"{label}-{team.id}-r{a[0]}-at{a[1]}") for a in anchors}
     for b in blocks:
@@ -100,7 +102,7 @@ def _windows(
         inside = [
             w
             for (r, s), w in windows.items()
-            if r == b.route
+            if (r == b.route or movement[r] != movement[b.route])
             and s <= b.duty_start
             and b.duty_end <= s + max_duty
             and _window_of(team, s, s) == home
@@ -112,9 +114,16 @@ def _windows(
         clash = [
             a for a in blocks if a.route == r and a.duty_start < s < a.duty_end + team.min_rest
         ]
+        # Another movement's blocks count too: a team rests between duties whatever it watched.
+        others = [
+            a
+            for a in blocks
+            if movement[a.route] != movement[r] and a.duty_start < s < a.duty_end + team.min_rest
+        ]
         # Blocks of one team that share a stretch exclude each other already (presence), so
         # the window and a clique of them form one at-most-one row: fewer rows, a tighter LP.
-        for k, clique in enumerate(_cliques(problem, r, clash)):
+        groups = _cliques(problem, r, clash) + time_cliques(others)
+        for k, clique in enumerate(groups):
             ct = model.add_at_most_one([w, *(v.take[a.id] for a in clique)])
             ct.with_name(f"{label}-rest-{team.id}-at{s}-{k}")
             if lit:
