@@ -25,15 +25,30 @@ def route_line(plan: Plan) -> LineString | None:
     return LineString(coords) if len(coords) > 1 else None
 
 
-def segment_lines(plan: Plan) -> dict[str, Coords]:
-    """Each segment's part of the route line (lon, lat), found by projecting its ends."""
+def movement_lines(plan: Plan) -> dict[str | None, LineString]:
+    """The route line of each movement (key None: the plan's route, its first movement's)."""
+    out: dict[str | None, LineString] = {}
     line = route_line(plan)
+    if line is not None:
+        out[None] = line
+    for mv in plan.movements:
+        coords = coords_of(mv.route.geometry)
+        if len(coords) > 1:
+            out[mv.id] = LineString(coords)
+    return out
+
+
+def segment_lines(plan: Plan) -> dict[str, Coords]:
+    """Each segment's part of its movement's route line (lon, lat), found by projecting its ends."""
+    lines = movement_lines(plan)
     out: dict[str, Coords] = {}
-    if line is None:
-        return out
-    pos = 0.0
+    pos: dict[str | None, float] = {}
     for seg in plan.segments:
-        a = max(pos, line.project(Point(seg.from_.lon, seg.from_.lat)))
+        key = seg.movement if seg.movement in lines else None
+        line = lines.get(key)
+        if line is None:
+            continue
+        a = max(pos.get(key, 0.0), line.project(Point(seg.from_.lon, seg.from_.lat)))
         b = max(a, line.project(Point(seg.to.lon, seg.to.lat)))
         piece = ops.substring(line, a, b)
         coords = (
@@ -42,7 +57,7 @@ def segment_lines(plan: Plan) -> dict[str, Coords]:
             else [(seg.from_.lon, seg.from_.lat)] * 2
         )
         out[seg.id] = [(round(x, 5), round(y, 5)) for x, y in coords]
-        pos = b
+        pos[key] = b
     return out
 
 

@@ -45,6 +45,7 @@ HANDOVER = {
     "border": label("border"),
     "relief": label("relief"),
     "port": label("port"),
+    "transfer": label("transfer between movements"),
 }
 
 AUTHORISATION = {

@@ -15,7 +15,7 @@ from shapely.geometry import LineString, MultiLineString, box
 from shapely.geometry.base import BaseGeometry
 
 from geodata.layers import Geodata
-from planner.exports.geometry import Coords, route_line, segment_lines
+from planner.exports.geometry import Coords, movement_lines, route_line, segment_lines
 from planner.exports.scope import Content
 
 MARGIN_KM = 40.0
@@ -108,7 +108,8 @@ def sketch(content: Content, geo: Geodata, colours: dict[str, str]) -> str:
                 f'<text x="{x}" y="{y}" text-anchor="middle" font-size="11" fill="#666">'
                 f"{escape(iso3)}</text>"
             )
-    for coords in _lines(line.intersection(view)):
+    routes = movement_lines(plan).values()
+    for coords in (c for r in routes for c in _lines(r.intersection(view))):
         parts.append(
             f'<path d="{frame.path(coords)}" fill="none" stroke="{OTHER_ROUTE}" '
             'stroke-width="2" stroke-dasharray="5 3"/>'
@@ -116,9 +117,10 @@ def sketch(content: Content, geo: Geodata, colours: dict[str, str]) -> str:
     agency_of = {a.segment: a.agency for a in content.assignments}
     for seg in content.segments:
         coords = pieces.get(seg.id, [])
-        if len(coords) < 2:
+        # A stretch nobody watches (a movement watched only where it is cheap) stays dashed.
+        if len(coords) < 2 or seg.id not in agency_of:
             continue
-        colour = colours.get(agency_of.get(seg.id, ""), "#333")
+        colour = colours.get(agency_of[seg.id], "#333")
         parts.append(
             f'<path d="{frame.path(coords)}" fill="none" stroke="{colour}" stroke-width="4" '
             'stroke-linecap="round"/>'

@@ -50,3 +50,11 @@ def double_plan(geo: Geodata) -> Plan:
     result = plan(parse_scenario(data), geo)
     assert result.status == "optimal"
     return result
+
+
+@pytest.fixture(scope="session")
+def tandem_plan(geo: Geodata) -> Plan:
+    """Operation Tandem: three movements (a truck, a scout car, a van) and a transfer."""
+    result = plan(load_scenario(path_of("tandem-edirne-plovdiv-sofia")), geo)
+    assert result.status == "optimal" and len(result.movements) == 3
+    return result

@@ -24,7 +24,7 @@ def _mentions(text: str, ident: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", text) is not None
 
 
-@pytest.fixture(params=["demo_plan", "double_plan"])
+@pytest.fixture(params=["demo_plan", "double_plan", "tandem_plan"])
 def any_plan(request: pytest.FixtureRequest) -> Plan:
     plan: Plan = request.getfixturevalue(request.param)
     return plan
@@ -34,7 +34,7 @@ def test_each_agency_reads_its_own_tasks_and_nothing_of_the_others(
     any_plan: Plan, geo: Geodata
 ) -> None:
     on_plan = agencies(any_plan)
-    assert len(on_plan) >= 3
+    assert len(on_plan) >= 2
     for agency in on_plan:
         content = for_agency(any_plan, geo, agency)
         text = _text(render_briefing(any_plan, geo, agency=agency))
@@ -109,3 +109,18 @@ def test_an_agency_reads_the_warnings_about_its_own_teams_and_state(
     assert not _mentions(bg, "TR-T3")
     whole = _text(render_briefing(warned, geo))
     assert "team TR-T3 is off" in whole
+
+
+def test_each_movement_is_drawn_along_its_own_route(tandem_plan: Plan) -> None:
+    from shapely.geometry import LineString, Point
+
+    from planner.exports.geometry import movement_lines, segment_lines
+
+    lines, pieces = movement_lines(tandem_plan), segment_lines(tandem_plan)
+    for seg in tandem_plan.segments:
+        piece = pieces[seg.id]
+        route = lines[seg.movement]
+        # every point of a segment's line lies on its own movement's route
+        assert all(route.distance(Point(x, y)) < 1e-4 for x, y in piece), seg.id
+        if seg.km > 10:
+            assert LineString(piece).length > 0.05, seg.id
