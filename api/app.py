@@ -17,10 +17,11 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import TypeAdapter
 
 from api import errors
+from api.db.engine import private
 from api.deps import Services
 from api.gate import Gate, RejectionAuditor
 from api.limits import BodyLimit
-from api.routes import admin, events, misc, outputs, plans, sharing
+from api.routes import accounts, admin, events, misc, outputs, plans, sharing
 from api.settings import Settings, load_settings
 from api.store.database import Database
 from api.supervisor import Supervisor
@@ -96,6 +97,8 @@ def _check_route_table(app: FastAPI, routes: list[APIRoute]) -> None:
 
 def create_app(settings: Settings | None = None, *, supervise: bool = True) -> FastAPI:
     settings = settings or load_settings()
+    # The data folder holds the SQLite file and workers' scratch: the service's user's only.
+    private(settings.data_dir, folder=True)
     db = Database(settings.database_url, busy_seconds=settings.db_busy_seconds)
     supervisor = Supervisor(db, settings) if supervise else None
 
@@ -113,16 +116,18 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
     app = FastAPI(
         title="cdplan",
         version=VERSION,
-        description="Planning engine for cross-border controlled deliveries (SPEC §6).",
+        description="Planning engine for cross-border controlled deliveries.",
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
         generate_unique_id_function=_operation_id,
+        # "/v1/plans/" is a 404, not a redirect built from the client's Host header.
+        redirect_slashes=False,
     )
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)
     routes: list[APIRoute] = []
-    for module in (plans, outputs, events, sharing, misc, admin):
+    for module in (plans, outputs, events, sharing, misc, accounts, admin):
         app.include_router(module.router)
         routes.extend(r for r in module.router.routes if isinstance(r, APIRoute))
     # The flat route table the gate matches against (FastAPI nests included routers).

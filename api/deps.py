@@ -13,6 +13,7 @@ from api.security import OWNER_ONLY, PLAN_ID, Principal, allowed
 from api.settings import Settings
 from api.store import plans
 from api.store.database import Database
+from api.store.quotas import Limits
 from api.supervisor import Supervisor
 from geodata.layers import Geodata
 
@@ -68,6 +69,20 @@ class Ctx:
     @property
     def db(self) -> Database:
         return self.services.db
+
+    @property
+    def limits(self) -> Limits:
+        """The queue and quotas of the caller's agency, in the caller's namespace."""
+        settings = self.services.settings
+        exercise = self.principal.exercise
+        return Limits(
+            max_queued=settings.max_queued_exercise_per_agency
+            if exercise
+            else settings.max_queued_per_agency,
+            plans=settings.quota_plans,
+            versions=settings.quota_versions,
+            bytes=settings.quota_bytes,
+        )
 
     def plan(self, plan_id: str, action: str) -> plans.PlanInfo:
         """A plan the caller may see, recorded on the audit entry; else 404 (or 403 to a reader

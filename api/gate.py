@@ -4,6 +4,10 @@ It wraps every request (inside the body cap). Each route is named by its action,
 allows an action only to the roles ``api.security.POLICY`` lists: a route without a policy is
 denied to everyone. Exactly one audit row is written per request, allowed or denied, and it is
 committed before the response starts: if it cannot be written the client gets 503, not data.
+
+The gate also caps the requests answered at once (503, audited), counts the rate limits in the
+audit log (``api.store.ratelimits``: one limit for every server on the database), answers HEAD
+as GET without a body, and marks every answer uncacheable and not to be sniffed.
 """
 
 from __future__ import annotations
@@ -17,15 +21,18 @@ from sqlalchemy.exc import OperationalError
 from starlette.routing import BaseRoute, Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.answers import error_body, send_json
 from api.db import audit
-from api.limits import RateLimiter, error_body, send_json
 from api.security import PLAN_ID, POLICY, PUBLIC_PATHS, Principal, allowed
 from api.settings import Settings
 from api.store.database import Database
+from api.store.ratelimits import Budget, wait_seconds
 from api.store.users import authenticate
 
 log = logging.getLogger("cdplan.gate")
 SUBMISSIONS = frozenset({"plans.submit", "plans.event"})
+# On every answer that passed authentication: never cached, never sniffed as another type.
+SECURE_HEADERS = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
 
 
 def outcome_of(status: int) -> str:
@@ -41,6 +48,8 @@ def outcome_of(status: int) -> str:
 def route_of(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str | None]:
     """The action of the route this request reaches ("unknown" when none does: the router then
     answers 404 or 405, still audited) and the plan id in its path, if any."""
+    if scope["method"] == "HEAD":
+        scope = {**scope, "method": "GET"}
     # FastAPI >= 0.137 keeps each included router as one node of ``router.routes``, which has no
     # name: the app hands us its flat table, else every action would be "unknown".
     for route in routes:
@@ -56,15 +65,29 @@ def route_of(routes: Sequence[BaseRoute], scope: Scope) -> tuple[str, str | None
 
 
 def action_of(routes: Sequence[BaseRoute], scope: Scope) -> str:
+    """The action of the route this request reaches (see :func:`route_of`)."""
     return route_of(routes, scope)[0]
 
 
 def bearer(scope: Scope) -> str | None:
+    """The bearer token of the request: None without an Authorization header, "" if it is not
+    a bearer token."""
     for name, value in scope.get("headers", []):
         if name == b"authorization":
             scheme, _, token = value.decode("latin-1").partition(" ")
             return token.strip() if scheme.lower() == "bearer" else ""
     return None
+
+
+def _without_body(send: Send) -> Send:
+    """The answer to a HEAD: a GET's status and headers, no body."""
+
+    async def wrapped(message: Message) -> None:
+        if message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await send(message)
+
+    return wrapped
 
 
 class RejectionAuditor:
@@ -103,18 +126,22 @@ class RejectionAuditor:
 
 
 class Gate:
+    """Authentication, role policy, limits and the audit row, around every API request."""
+
     def __init__(
         self, app: ASGIApp, routes: Sequence[BaseRoute], db: Database, settings: Settings
     ) -> None:
         self.app = app
         self.routes = list(routes)
         self.db = db
-        self.requests = RateLimiter(settings.requests_per_minute)
-        self.submissions = RateLimiter(settings.submissions_per_minute)
-        self.failed_auth = RateLimiter(settings.failed_auth_per_minute)
+        self.settings = settings
+        self.in_flight = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in PUBLIC_PATHS:
+            if scope["type"] == "http" and scope["method"] == "HEAD":
+                await self.app({**scope, "method": "GET"}, receive, _without_body(send))
+                return
             await self.app(scope, receive, send)
             return
         client = scope.get("client")
@@ -130,8 +157,32 @@ class Gate:
         state = scope.setdefault("state", {})
         state["audit"] = entry
         headers = {"x-request-id": entry.request_id}
+        if self.in_flight >= self.settings.max_requests_in_flight:
+            await self._refuse(
+                send,
+                entry,
+                503,
+                "server_busy",
+                "too many requests at once; retry",
+                {"retry-after": "1", **headers},
+            )
+            return
+        self.in_flight += 1
         try:
-            principal = await self._principal(scope)
+            await self._gated(scope, receive, send, entry, headers)
+        finally:
+            self.in_flight -= 1
+
+    async def _gated(
+        self,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        entry: audit.AuditEntry,
+        headers: dict[str, str],
+    ) -> None:
+        try:
+            principal, wait = await anyio.to_thread.run_sync(self._admit, scope, entry)
         except OperationalError:
             # A locked or unreachable database: a retryable 503, like inside the app, not a 500.
             log.warning("authentication: database unavailable")
@@ -143,7 +194,6 @@ class Gate:
             )
             return
         if principal is None:
-            wait = self.failed_auth.hit(entry.client or "?")
             if wait:
                 await self._refuse(
                     send,
@@ -165,12 +215,7 @@ class Gate:
             return
         entry.user_id, entry.user_name = principal.id, principal.name
         entry.agency, entry.role = principal.agency, principal.role.value
-        state["principal"] = principal
-        # Refused roles spend the general budget but not the submission one.
-        wait = self.requests.hit(principal.id)
-        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
-        if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
-            wait = self.submissions.hit(principal.id)
+        scope["state"]["principal"] = principal
         if wait:
             await self._refuse(
                 send,
@@ -181,6 +226,7 @@ class Gate:
                 {"retry-after": str(wait), **headers},
             )
             return
+        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
         if not allowed_here:
             await self._refuse(
                 send,
@@ -191,7 +237,7 @@ class Gate:
                 headers,
             )
             return
-        audited = self._audited(send, entry)
+        audited = self._audited(send, entry, head=scope["method"] == "HEAD")
         started = False
 
         async def tracked(message: Message) -> None:
@@ -199,8 +245,10 @@ class Gate:
             started = started or message["type"] == "http.response.start"
             await audited(message)
 
+        # HEAD is answered as GET (the route table has GET only); ``tracked`` drops the body.
+        inner = {**scope, "method": "GET"} if scope["method"] == "HEAD" else scope
         try:
-            await self.app(scope, receive, tracked)
+            await self.app(inner, receive, tracked)
         except Exception:
             # Unhandled, Starlette's outermost layer would answer 500 past this gate: no audit
             # row and no request id. Answer (and audit) it here; the error still propagates.
@@ -215,11 +263,33 @@ class Gate:
                 )
             raise
 
-    async def _principal(self, scope: Scope) -> Principal | None:
+    def _admit(self, scope: Scope, entry: audit.AuditEntry) -> tuple[Principal | None, int]:
+        """The token's principal and the seconds it must wait (0: within its budgets); without a
+        valid token, the client address's budget of rejected tokens. One trip to a thread."""
         token = bearer(scope)
-        if not token:
-            return None
-        return await anyio.to_thread.run_sync(authenticate, self.db, token)
+        principal = authenticate(self.db, token) if token else None
+        if principal is None:
+            failed = Budget(
+                self.settings.failed_auth_per_minute,
+                client=entry.client or "?",
+                statuses=frozenset({401}),
+            )
+            return None, wait_seconds(self.db, failed)
+        # Refused roles spend the general budget but not the submission one.
+        wait = wait_seconds(
+            self.db, Budget(self.settings.requests_per_minute, user_id=principal.id)
+        )
+        allowed_here = entry.action == "unknown" or allowed(entry.action, principal.role)
+        if not wait and allowed_here and entry.action in SUBMISSIONS and scope["method"] == "POST":
+            submissions = Budget(
+                self.settings.submissions_per_minute,
+                user_id=principal.id,
+                actions=SUBMISSIONS,
+                method="POST",
+                excluded=frozenset({403}),
+            )
+            wait = wait_seconds(self.db, submissions)
+        return principal, wait
 
     async def _refuse(
         self,
@@ -242,7 +312,7 @@ class Gate:
             headers,
         )
 
-    def _audited(self, send: Send, entry: audit.AuditEntry) -> Send:
+    def _audited(self, send: Send, entry: audit.AuditEntry, *, head: bool = False) -> Send:
         blocked = False
 
         async def wrapped(message: Message) -> None:
@@ -264,12 +334,17 @@ class Gate:
                     return
                 message = dict(message)
                 message["headers"] = [
-                    *message.get("headers", []),
+                    *(
+                        (k, v)
+                        for k, v in message.get("headers", [])
+                        if k.lower() not in (b"cache-control", b"x-content-type-options")
+                    ),
+                    *SECURE_HEADERS,
                     (b"x-request-id", entry.request_id.encode()),
                 ]
             await send(message)
 
-        return wrapped
+        return _without_body(wrapped) if head else wrapped
 
     async def _write(self, entry: audit.AuditEntry) -> bool:
         if entry.written:

@@ -1,4 +1,4 @@
-"""Limits enforced before any route runs: body size (outermost) and per-user rates.
+"""The body cap, enforced before anything reads a body (rates are counted in the gate).
 
 The body cap counts the bytes actually received, so a chunked body with no Content-Length cannot
 slip past it, and it answers 413 before the application (or authentication) reads anything.
@@ -6,38 +6,16 @@ slip past it, and it answers 413 before the application (or authentication) read
 
 from __future__ import annotations
 
-import json
-import math
-import threading
-import time
-from collections import deque
 from collections.abc import Awaitable, Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.answers import error_body, send_json
 
-async def send_json(
-    send: Send, status: int, body: dict[str, object], headers: dict[str, str] | None = None
-) -> None:
-    raw = json.dumps(body).encode("utf-8")
-    extra = [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(raw)).encode()),
-                (b"cache-control", b"no-store"),
-                *extra,
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": raw})
-
-
-def error_body(code: str, message: str, field: str = "") -> dict[str, object]:
-    return {"error": {"code": code, "message": message, "field": field, "errors": []}}
+# Set in a request's scope by the server layer when its body did not arrive in time.
+BODY_TIMEOUT = "cdplan.body_timeout"
+# Audited for a request whose client went away before its body was in (nginx's number for it).
+CLIENT_CLOSED = 499
 
 
 class BodyLimit:
@@ -80,6 +58,9 @@ class BodyLimit:
         while True:
             message = await receive()
             if message["type"] == "http.disconnect":
+                # Nobody is left to answer, but the attempt is audited like any other.
+                if self.on_reject is not None:
+                    await self.on_reject(scope, 408 if scope.get(BODY_TIMEOUT) else CLIENT_CLOSED)
                 return
             chunk = message.get("body", b"")
             size += len(chunk)
@@ -100,25 +81,3 @@ class BodyLimit:
             return await receive()
 
         await self.app(scope, replay, send)
-
-
-class RateLimiter:
-    """Sliding one-minute window per key; thread-safe (sync routes run in a thread pool)."""
-
-    def __init__(self, per_minute: int, window_seconds: float = 60.0) -> None:
-        self.per_minute = per_minute
-        self.window = window_seconds
-        self._hits: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def hit(self, key: str) -> int:
-        """Record a hit; 0 if allowed, else the seconds to wait (for Retry-After)."""
-        now = time.monotonic()
-        with self._lock:
-            hits = self._hits.setdefault(key, deque())
-            while hits and hits[0] <= now - self.window:
-                hits.popleft()
-            if len(hits) >= self.per_minute:
-                return max(1, math.ceil(hits[0] + self.window - now))
-            hits.append(now)
-            return 0

@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from planner.plan import Plan
+from api.db.states import JobState
+from planner.plan import Plan, PlanStatus
 
-JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 HandlingCode = Literal["H0", "H1", "H2", "H3"]
 
 
@@ -71,16 +71,18 @@ class JobError(Out):
 class Accepted(Out):
     id: str = Field(description="Plan id (UUIDv4)")
     version: int = Field(description="Version being computed (1 for a new plan)")
-    status: JobStatus = Field(description="Job status")
-    handling_code: HandlingCode = Field(description="Handling code of the plan (SPEC §8)")
+    status: JobState = Field(description="Job status")
+    handling_code: HandlingCode = Field(description="Handling code of the plan (H0 to H3)")
     links: Links
 
 
-class PlanStatus(Out):
+class PlanDocument(Out):
+    """A plan's job status and, once a version is done, its plan."""
+
     id: str = Field(description="Plan id (UUIDv4)")
     version: int = Field(description="Latest version number")
-    status: JobStatus = Field(description="Status of the latest version's job")
-    handling_code: HandlingCode = Field(description="Handling code (SPEC §8)")
+    status: JobState = Field(description="Status of the latest version's job")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
     agency: str = Field(description="Owner agency")
     exercise: bool = Field(description="Exercise data (trainers), kept apart from operations")
     operation: str = Field(description="Operation id from the scenario")
@@ -111,10 +113,13 @@ class PlanList(Out):
 
 class VersionOut(Out):
     number: int
-    status: JobStatus
-    plan_status: str | None = Field(description="optimal, feasible, infeasible, invalid, timeout")
+    status: JobState
+    plan_status: PlanStatus | None = Field(description="What the solve found, once done")
     attempts: int = Field(description="Worker attempts so far")
     event: dict[str, object] | None = Field(description="The event that made it (none for v1)")
+    failed_outputs: dict[str, str] = Field(
+        default_factory=dict, description="Outputs of a done version that could not be made, why"
+    )
     created_at: datetime
     finished_at: datetime | None
     error: JobError | None
@@ -168,16 +173,28 @@ class Health(Out):
 
 
 class UserIn(In):
-    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
-    role: Literal["planner", "coordinator", "trainer", "admin", "auditor"]
-    agency: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    name: str = Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Unique user name")
+    role: Literal["planner", "coordinator", "trainer", "admin", "auditor"] = Field(
+        description="What the account may do"
+    )
+    agency: str = Field(
+        pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="The agency (case-insensitive)"
+    )
 
 
 class UserOut(Out):
-    id: str
-    name: str
-    role: str
-    agency: str
+    id: str = Field(description="Account id (UUIDv4)")
+    name: str = Field(description="User name")
+    role: str = Field(description="planner, coordinator, trainer, admin or auditor")
+    agency: str = Field(description="Agency id (upper case)")
+    state: Literal["active", "pending", "disabled", "expired"] = Field(
+        description="pending: waits for a planner of its agency (or the host) to activate it"
+    )
+    expires_at: datetime | None = Field(description="When its token stops working, UTC")
+    created_at: datetime = Field(description="Created, UTC")
+    created_by: str | None = Field(
+        description="The administrator who created it; null: the host's command line"
+    )
 
 
 class NewUserOut(UserOut):

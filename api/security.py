@@ -37,6 +37,8 @@ class Principal:
 
 
 P, C, T, A, U = Role.planner, Role.coordinator, Role.trainer, Role.admin, Role.auditor
+# Roles that work inside one agency; administrators and auditors work across agencies.
+AGENCY_SCOPED = frozenset({P, C, T})
 
 POLICY: dict[str, frozenset[Role]] = {
     "plans.submit": frozenset({P, T}),
@@ -54,6 +56,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "geodata.read": frozenset({P, C, T, A}),
     "admin.users.read": frozenset({A}),
     "admin.users.write": frozenset({A}),
+    # A planner vouches for the accounts of its agency: lists, activates, disables them.
+    "agency.users.read": frozenset({P}),
+    "agency.users.write": frozenset({P}),
     "admin.queue": frozenset({A}),
     "audit.read": frozenset({U}),
     "audit.verify": frozenset({U}),
@@ -70,7 +75,14 @@ PLAN_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[
 PUBLIC_PATHS = frozenset({"/healthz", "/openapi.json"})
 
 
+def agency_id(text: str) -> str:
+    """The one spelling of an agency id: ids are case-insensitive, stored in upper case, so
+    ``ge-mia`` and ``GE-MIA`` are one agency everywhere (grants, ownership, accounts)."""
+    return text.upper()
+
+
 def allowed(action: str, role: Role) -> bool:
+    """Whether ``role`` may do ``action`` (nobody may do an action the policy does not list)."""
     return role in POLICY.get(action, frozenset())
 
 

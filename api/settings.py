@@ -44,7 +44,28 @@ class Settings(BaseModel):
         default=3, ge=1, description="Worker crashes tolerated before a job fails"
     )
     max_queued_per_agency: int = Field(
-        default=50, ge=1, description="Jobs waiting per agency before 503"
+        default=50, ge=1, description="Operational jobs waiting per agency before 503"
+    )
+    max_queued_exercise_per_agency: int = Field(
+        default=20, ge=1, description="Exercise jobs waiting per agency before 503 (own queue)"
+    )
+    exercise_solver_slots: int = Field(
+        default=1,
+        ge=1,
+        description="Solves of exercise jobs at once; operational jobs waiting always go first",
+    )
+    quota_plans: int = Field(default=1_000, ge=1, description="Plans per agency and namespace")
+    quota_versions: int = Field(
+        default=20_000, ge=1, description="Plan versions per agency and namespace"
+    )
+    quota_bytes: int = Field(
+        default=2_000_000_000, ge=1, description="Bytes stored per agency and namespace"
+    )
+    retention_days: float = Field(
+        default=0,
+        ge=0,
+        description="Remove the outputs of old versions this long after their operation ended "
+        "(0: keep everything); the latest version of a plan is always kept",
     )
     submissions_per_minute: int = Field(
         default=10, ge=1, description="Plan and event submissions per user per minute"
@@ -55,17 +76,41 @@ class Settings(BaseModel):
     failed_auth_per_minute: int = Field(
         default=20, ge=1, description="Rejected tokens per client address per minute"
     )
+    token_days: float = Field(
+        default=90.0, gt=0, description="Days a token works after it is issued or rotated"
+    )
     cancel_wait_seconds: float = Field(
         default=30.0, ge=0, description="How long DELETE waits for a worker to stop"
     )
     db_busy_seconds: float = Field(
         default=5.0, gt=0, description="Wait for a locked database before 503"
     )
+    http_idle_seconds: float = Field(
+        default=5.0, gt=0, description="A connection that sends no request for this long is closed"
+    )
+    http_header_seconds: float = Field(
+        default=5.0, gt=0, description="Time for a request head to arrive, from its first byte"
+    )
+    http_body_seconds: float = Field(
+        default=10.0, gt=0, description="Time for a request body to arrive, from its head (408)"
+    )
+    http_connections_per_client: int = Field(
+        default=32, ge=1, description="Connections one client address may hold"
+    )
+    http_connections: int = Field(default=512, ge=1, description="Connections the server holds")
+    max_requests_in_flight: int = Field(
+        default=64, ge=1, description="Requests answered at once; more get 503 (audited)"
+    )
     fault_delay_seconds: float = Field(
         default=0.0,
         ge=0,
         description="Fault injection only: a worker sleeps this long before it solves",
     )
+
+    def job_deadline(self, time_limit_seconds: float) -> float:
+        """When the supervisor kills a worker: the solver's time limit, the set-up allowance and
+        the grace period, seconds."""
+        return time_limit_seconds + self.setup_seconds + self.grace_seconds
 
 
 def sqlite_url(data_dir: Path) -> str:

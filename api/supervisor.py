@@ -21,12 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api import worker
+from api.db.states import JobState
 from api.settings import Settings
-from api.store import jobs
+from api.store import jobs, retention
 from api.store.database import Database
 
 log = logging.getLogger("cdplan.supervisor")
 PR_SET_PDEATHSIG = 1
+RETENTION_EVERY_SECONDS = 3600.0
 
 
 def _child_setup(memory_bytes: int) -> Callable[[], None]:
@@ -61,6 +63,7 @@ class Supervisor:
         self.running: dict[tuple[str, int], Running] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._retention_due = 0.0
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
@@ -90,12 +93,21 @@ class Supervisor:
 
     # -- one round -------------------------------------------------------------------------
     def tick(self) -> None:
+        """Look after the running workers, start queued jobs, and now and then apply retention."""
+        if self.settings.retention_days > 0 and time.monotonic() >= self._retention_due:
+            self._retention_due = time.monotonic() + RETENTION_EVERY_SECONDS
+            removed = retention.purge(self.db, self.settings.retention_days)
+            if removed:
+                log.info("retention: outputs of %d old versions removed", removed)
         for key, run in list(self.running.items()):
             if self._watch(run):
                 del self.running[key]
         while len(self.running) < self.settings.solver_slots and not self._stop.is_set():
             claim = jobs.claim_next(
-                self.db, self.settings.lease_seconds, self.settings.max_attempts
+                self.db,
+                self.settings.lease_seconds,
+                self.settings.max_attempts,
+                exercise_slots=self.settings.exercise_solver_slots,
             )
             if claim is None:
                 break
@@ -154,13 +166,19 @@ class Supervisor:
                 return True
             if cancel:
                 self._kill(run)
-                jobs.fail(self.db, claim, "cancelled", "cancelled while running", "cancelled")
+                jobs.fail(
+                    self.db,
+                    claim,
+                    JobState.cancelled,
+                    "cancelled while running",
+                    JobState.cancelled,
+                )
                 return True
         return False
 
     def _reaped(self, run: Running, rc: int) -> None:
         claim = run.claim
-        if rc in (worker.EXIT_OK, worker.EXIT_STALE, worker.EXIT_BAD_INPUT):
+        if rc in (worker.EXIT_OK, worker.EXIT_STALE, worker.EXIT_FAILED):
             return
         if rc == worker.EXIT_MEMORY:
             jobs.fail(

@@ -3,6 +3,11 @@
 The supervisor starts it with an address-space limit and a parent-death signal, and kills it
 past its deadline. It reads its job, plans, renders every output, and writes them all in one
 transaction fenced by its attempt number. The exit code tells the supervisor what happened.
+
+Planning is a function of the stored input (the solver is seeded): an error while planning would
+happen again on every attempt, so it fails the job at once, with its reason, instead of being
+retried. An output that cannot be rendered never costs the plan: the plan is kept, with the
+other outputs, and the failed one is named. Only a crash (a signal, the process gone) is retried.
 """
 
 from __future__ import annotations
@@ -16,64 +21,108 @@ import time
 
 from api.store import jobs
 from api.store.database import Database
+from geodata.layers import Geodata
+from planner.plan import Plan
 
 EXIT_OK = 0
 EXIT_CRASH = 1
 EXIT_MEMORY = 3
 EXIT_STALE = 4
-EXIT_BAD_INPUT = 5
+# The job failed and says why; another attempt would fail the same way.
+EXIT_FAILED = 5
 
 log = logging.getLogger("cdplan.worker")
 
 
 def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
-    from geodata import load
-    from planner.engine import plan as make_plan
-    from planner.exports.write import OUTPUTS, render_all
-    from planner.io import ScenarioError, parse_scenario
-    from planner.plan import Plan
+    """Plan the claimed version and store the plan with its outputs.
 
-    scenario_json, event_json, base_json = jobs.load(db, claim)
+    A version made by an event is planned from what was decided when the event was reported
+    (its scenario and context) and the plan it was reported on; the event is not applied again.
+
+    Returns:
+        The exit code for the supervisor.
+    """
+    from geodata import load
+
+    job = jobs.load(db, claim)
     if delay_seconds:
         time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
     geo = load()
     try:
-        scenario = parse_scenario(json.loads(scenario_json))
-    except ScenarioError as exc:
-        jobs.fail(db, claim, "bad_input", str(exc))
-        return EXIT_BAD_INPUT
-    new_scenario_json = None
-    if event_json is None:
-        result = make_plan(scenario, geo)
-    else:
-        from planner.replan.events import replan
-        from planner.replan.kinds import parse_event
-
-        if base_json is None:
-            jobs.fail(db, claim, "no_base_plan", "the version this event refers to has no plan")
-            return EXIT_BAD_INPUT
-        try:
-            event = parse_event(json.loads(event_json))
-            new_scenario, result = replan(scenario, Plan.model_validate_json(base_json), event, geo)
-        except ScenarioError as exc:
-            jobs.fail(db, claim, "bad_event", str(exc))
-            return EXIT_BAD_INPUT
-        new_scenario_json = new_scenario.model_dump_json(by_alias=True, exclude_none=True)
+        result = _plan(job, geo)
+    except UnplannableError as exc:
+        jobs.fail(db, claim, exc.code, exc.message)
+        return EXIT_FAILED
+    except Exception as exc:
+        if out_of_memory(exc):
+            raise
+        # The type only: an exception's message may carry the scenario's text, and logs must not.
+        log.error(
+            "job %s v%d: planning failed (%s)", claim.plan_id, claim.number, type(exc).__name__
+        )
+        jobs.fail(
+            db,
+            claim,
+            "planning_failed",
+            f"planning this input failed ({type(exc).__name__}); it would fail the same way "
+            "again, so it was not retried",
+        )
+        return EXIT_FAILED
     # Trainers' plans are exercise data: every output says so, whatever the scenario claims.
-    result.operation.exercise = jobs.is_exercise(db, claim)
-    artifacts = {
-        name: (OUTPUTS[name][0], text.encode("utf-8"))
-        for name, text in render_all(result, geo).items()
-    }
+    result.operation.exercise = job.exercise
+    artifacts, errors = _render(result, geo)
     ok = jobs.complete(
         db,
         claim,
         plan_json=result.to_json(),
         plan_status=result.status,
         artifacts=artifacts,
-        scenario_json=new_scenario_json,
+        output_errors=errors,
     )
     return EXIT_OK if ok else EXIT_STALE
+
+
+class UnplannableError(Exception):
+    """The job cannot be planned, for a reason the owner can act on."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+def _plan(job: jobs.JobInput, geo: Geodata) -> Plan:
+    from planner.engine import plan as make_plan
+    from planner.io import ScenarioError, parse_scenario
+    from planner.replan.version import ReplanContext, Replanning, plan_version
+
+    try:
+        scenario = parse_scenario(json.loads(job.scenario_json))
+    except ScenarioError as exc:
+        raise UnplannableError("bad_input", str(exc)) from exc
+    if job.replan_json is None:
+        return make_plan(scenario, geo)
+    if job.base_plan_json is None:
+        raise UnplannableError("no_base_plan", "the version this event refers to has no plan")
+    replanning = Replanning(scenario, ReplanContext.model_validate_json(job.replan_json))
+    return plan_version(replanning, Plan.model_validate_json(job.base_plan_json), geo)
+
+
+def _render(plan: Plan, geo: Geodata) -> tuple[dict[str, tuple[str, bytes]], dict[str, str]]:
+    """Every output that renders, and for each one that does not, why."""
+    from planner.exports.write import OUTPUTS
+
+    artifacts: dict[str, tuple[str, bytes]] = {}
+    errors: dict[str, str] = {}
+    for name, (media_type, render) in OUTPUTS.items():
+        try:
+            artifacts[name] = (media_type, render(plan, geo).encode("utf-8"))
+        except Exception as exc:
+            if out_of_memory(exc):
+                raise
+            log.error("output %s not rendered (%s)", name, type(exc).__name__)
+            errors[name] = f"could not be rendered ({type(exc).__name__})"
+    return artifacts, errors
 
 
 def main(argv: list[str]) -> int:

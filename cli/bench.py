@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from cli.bench_movements import operation_cases
 from geodata import RouteRequest, best_routes
 from geodata.layers import Geodata
 from planner.engine import plan
@@ -20,6 +21,7 @@ from planner.io import load_scenario, parse_scenario
 from planner.model.blocks import all_blocks
 from planner.model.solve import solve
 from planner.reasons import PlanningError
+from planner.resolve.operation import resolve_operation
 from planner.resolve.resolver import resolve_scenario
 
 # (name, origin, destination, teams per city on the route, max follow hours, days)
@@ -109,7 +111,8 @@ def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
     """
     scenario = parse_scenario(data)
     t = time.perf_counter()
-    problem = resolve_scenario(scenario, geo).problem
+    resolve = resolve_operation if scenario.movements else resolve_scenario
+    problem = resolve(scenario, geo).problem
     blocks = all_blocks(problem)
     solution = solve(
         problem,
@@ -144,7 +147,8 @@ def run_case(geo: Geodata, name: str, data: dict[str, Any]) -> Result:
 def _idealised(data: dict[str, Any]) -> dict[str, Any]:
     """The same scenario without driver hours: the world the engine planned for before them."""
     out = copy.deepcopy(data)
-    out.setdefault("movement", {})["driver_rules"] = "none"
+    for part in [out, *out.get("movements", [])]:
+        part.setdefault("movement", {})["driver_rules"] = "none"
     return out
 
 
@@ -160,6 +164,7 @@ def run(geo: Geodata) -> list[Result]:
         cases.append((f"baseline: {name}" if name == DEFAULT else f"bundled: {name}", data))
     for name, a, b, per_city, follow, days in CASES:
         cases.append((name, generated(geo, a, b, per_city, follow, days)))
+    cases += operation_cases(geo)
     results = []
     for name, data in cases:
         try:

@@ -30,6 +30,7 @@ from typing import Any
 import httpx
 import yaml
 
+from api.db.states import JobState
 from cli.localserver import LocalServer, ServerError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -136,10 +137,10 @@ def _status(http: httpx.Client, plan_id: str) -> str:
 def _wait_done(http: httpx.Client, plan_id: str, timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status = _status(http, plan_id)
-        if status == "done":
+        status = JobState(_status(http, plan_id))
+        if status is JobState.done:
             return
-        if status in ("failed", "cancelled"):
+        if status.finished:
             raise ServerError(f"the seed plan ended {status}")
         time.sleep(0.2)
     raise ServerError(f"the seed plan was not done in {timeout:g} s")
@@ -166,7 +167,7 @@ def busy_solvers(
             with httpx.Client(base_url=server.base_url, headers=http.headers, timeout=30) as own:
                 while not stop.is_set():
                     samples.append(len(server.workers()))
-                    pending[:] = [p for p in pending if _status(own, p) in ("queued", "running")]
+                    pending[:] = [p for p in pending if not JobState(_status(own, p)).finished]
                     while len(pending) < slots + 2:
                         pending.append(_submit(own, body))
                     stop.wait(0.25)
@@ -260,7 +261,7 @@ def _count_done(server: LocalServer) -> int:
 
     db = Database(server.database_url, migrate=False)
     try:
-        return jobs.counts(db).get("done", 0)
+        return jobs.counts(db).get(JobState.done, 0)
     finally:
         db.dispose()
 

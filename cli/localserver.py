@@ -78,7 +78,7 @@ class LocalServer:
 
     ``settings`` become ``CDPLAN_*`` variables (``lease_seconds=2`` -> ``CDPLAN_LEASE_SECONDS``);
     no other ``CDPLAN_*`` variable of the caller's environment reaches the server. Its output
-    goes to ``data_dir/server.log``.
+    (warnings, and each request with ``access_log``) goes to ``data_dir/server.log``.
     """
 
     def __init__(
@@ -88,7 +88,9 @@ class LocalServer:
         settings: Mapping[str, object] | None = None,
         *,
         port: int | None = None,
+        access_log: bool = False,
     ) -> None:
+        self.access_log = access_log
         self.database_url = database_url
         self.data_dir = data_dir
         self.settings = dict(settings or {})
@@ -147,23 +149,14 @@ class LocalServer:
             [
                 sys.executable,
                 "-m",
-                "uvicorn",
-                "--factory",
-                "api.app:app_from_env",
+                "api.serving",
                 "--host",
                 "127.0.0.1",
                 "--port",
                 str(self.port),
                 "--log-level",
-                "warning",
-                "--no-access-log",
-                "--no-server-header",
-                "--timeout-keep-alive",
-                "5",
-                "--timeout-graceful-shutdown",
-                "10",
-                "--limit-concurrency",
-                "200",
+                "info" if self.access_log else "warning",
+                *([] if self.access_log else ["--no-access-log"]),
             ],
             cwd=ROOT,
             env=self.env(),

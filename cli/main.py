@@ -13,14 +13,17 @@ from typing import Annotated, NoReturn
 import typer
 from rich.console import Console
 
+from cli.commit import commit_cmd, read_ledger
 from cli.exercise import event_cmd, exercise_app, judge_cmd
 from cli.files import write_plan_dir
 from cli.places import places_app
+from cli.robustness import robustness_cmd
 from cli.service import audit_app, serve, users_app
 from cli.summary import print_summary
 from geodata import GeodataError, Mode, RouteRequest, best_routes, load
 from geodata.export import export_all
 from geodata.places import parse_place
+from planner.commitments import without_committed
 from planner.engine import plan
 from planner.exports.compare import NotComparableError, render_compare
 from planner.exports.i18n import LANGUAGES, UnknownLanguageError, parse_languages
@@ -43,7 +46,9 @@ app.add_typer(places_app, name="places")
 app.add_typer(exercise_app, name="exercise")
 app.command("judge")(judge_cmd)
 app.command("event")(event_cmd)
+app.command("commit")(commit_cmd)
 app.command("serve")(serve)
+app.command("robustness")(robustness_cmd)
 
 err = Console(stderr=True)
 out = Console()
@@ -203,6 +208,10 @@ def plan_cmd(
         ),
     ] = "",
     pdf: Annotated[bool, typer.Option("--pdf", help="A PDF of every briefing too")] = False,
+    ledger: Annotated[
+        Path | None,
+        typer.Option("--ledger", help="Plan around the teams committed to other operations"),
+    ] = None,
 ) -> None:
     """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json.
 
@@ -214,6 +223,8 @@ def plan_cmd(
     except UnknownLanguageError as exc:
         _fail_input(f"--lang: {exc}")
     sc = _scenario(scenario)
+    if ledger is not None:
+        sc = without_committed(sc, read_ledger(ledger).commitments)
     geo = load()
     result = plan(sc, geo)
     written = write_plan_dir(result, sc, geo, output, langs=langs, pdf=pdf)

@@ -321,9 +321,13 @@ def _itinerary_leg(graph: nx.MultiGraph, a: str, b: str) -> list[Step] | None:
 
 
 def travel_minutes_from(
-    geo: Geodata, node_id: str, *, country: str, speedup: float = 1.25
+    geo: Geodata, node_id: str, *, country: str, speedup: float
 ) -> dict[str, float]:
-    """Driving minutes by car from a node to every node reachable inside one country."""
+    """Driving minutes from a node to every node reachable inside one country.
+
+    ``speedup`` is how much faster than the network's truck times the vehicle drives (the
+    planner's car is ``planner.constants.CAR_SPEEDUP``).
+    """
     graph = nx.MultiGraph()
     for e in geo.network.edges.values():
         if e.country == country and e.restricted is None and e.mode is Mode.road:

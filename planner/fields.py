@@ -9,15 +9,46 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, AwareDatetime, BeforeValidator, Field
 
 from geodata.iso import alpha3_for
 from geodata.places import Coordinates, parse_place
 
 _ISO3 = re.compile(r"^[A-Z]{3}$")
+
+# Dates an operation may have. Times are moved by UTC offsets (up to 14 h) and by travel times,
+# and Python's dates end at years 1 and 9999: a date near those ends cannot be planned or drawn,
+# and a controlled delivery outside these years is a typing mistake.
+EARLIEST_YEAR = 2000
+LATEST_YEAR = 2100
+
+
+def _plannable(ts: datetime) -> datetime:
+    if not EARLIEST_YEAR <= ts.year <= LATEST_YEAR:
+        raise ValueError(f"a date between the years {EARLIEST_YEAR} and {LATEST_YEAR} is expected")
+    return ts
+
+
+def _printable(text: str) -> str:
+    # Control characters break the KML and HTML outputs (and hide text from the reader); an
+    # unpaired surrogate is not text at all and cannot be written as UTF-8.
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cs") or ch in "\ufffe\uffff":
+            raise ValueError("control characters and unpaired surrogates are not allowed")
+    return text
+
+
+Instant = Annotated[
+    AwareDatetime,
+    AfterValidator(_plannable),
+    Field(description=f"ISO 8601 with offset, years {EARLIEST_YEAR}-{LATEST_YEAR}"),
+]
+FreeText = Annotated[str, AfterValidator(_printable)]
 
 
 def _iso3(value: str) -> str:
@@ -49,6 +80,20 @@ Ident = Annotated[
 ]
 
 
+_PLACE_ID = re.compile(r"^[A-Za-z0-9_-]{1,80}$")
+
+
+def _place(place: str | Coordinates) -> str | Coordinates:
+    """An id has the characters of an id; a name given with coordinates is printable text."""
+    if isinstance(place, str) and not _PLACE_ID.match(place):
+        raise ValueError(
+            'a geodata id has only letters, digits, "-" and "_" (coordinates: "lat,lon")'
+        )
+    if isinstance(place, Coordinates) and place.name is not None:
+        _printable(place.name)
+    return place
+
+
 def _place_text(value: object) -> object:
     """``"lat,lon"`` becomes coordinates; any other text stays an id (checked at planning)."""
     if isinstance(value, str):
@@ -59,6 +104,7 @@ def _place_text(value: object) -> object:
 Place = Annotated[
     str | Coordinates,
     BeforeValidator(_place_text),
+    AfterValidator(_place),
     Field(
         description='A geodata id (e.g. BGR-sofia; see `cdplan places search`), "lat,lon" in '
         "decimal degrees, or {lat, lon[, name]}"

@@ -5,7 +5,7 @@ Origin and destination (and via places), or a fixed itinerary; the places to avo
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
@@ -20,7 +20,9 @@ class Avoid(Model):
     """Countries and border crossings the route must not use."""
 
     countries: list[Iso3] = Field(default_factory=list, description="Countries never entered")
-    crossings: list[str] = Field(default_factory=list, description="Crossing ids never used")
+    crossings: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,80}$")]] = Field(
+        default_factory=list, description="Crossing ids never used"
+    )
 
 
 class Route(Model):

@@ -12,7 +12,7 @@ from enum import StrEnum
 
 from pydantic import ConfigDict, Field
 
-from planner.fields import Ident, Iso3, Place
+from planner.fields import FreeText, Ident, Iso3, Place
 from planner.strict import Model
 
 
@@ -69,7 +69,7 @@ class Legal(Model):
         le=24 * 60,
         description="Time the authority needs before departure, hours",
     )
-    authority: str = Field(
+    authority: FreeText = Field(
         default="Public prosecutor", max_length=200, description="Who authorises"
     )
     lead_agency: Ident | None = Field(
@@ -85,17 +85,19 @@ class Contact(Model):
     """A contact point of an agency for the operation (the 24/7 desk, a liaison officer)."""
 
     agency: Ident = Field(description="The agency's id")
-    role: str = Field(min_length=1, max_length=120, description="e.g. 24/7 contact point")
-    channel: str = Field(
+    role: FreeText = Field(min_length=1, max_length=120, description="e.g. 24/7 contact point")
+    channel: FreeText = Field(
         default="", max_length=120, description="How it is reached: SIENA, phone, liaison"
     )
-    ref: str = Field(default="", max_length=120, description="A reference or call sign")
+    ref: FreeText = Field(default="", max_length=120, description="A reference or call sign")
 
 
 class Consignment(Model):
     """What is moved and in which content mode."""
 
-    kind: str = Field(min_length=1, max_length=64, description="What is moved (heroin, cash...)")
+    kind: FreeText = Field(
+        min_length=1, max_length=64, description="What is moved (heroin, cash...)"
+    )
     delivery: Delivery = Field(description="live | partial | substituted, at departure")
     changes: list[Change] = Field(
         default_factory=list,

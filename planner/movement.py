@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from planner.fields import Place
+from planner.fields import Instant, Place
 from planner.strict import Model
 
 MAX_STOPS = 100
@@ -44,7 +44,7 @@ class Sailing(Model):
     line: str = Field(
         pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Ferry line id, e.g. FERRY-chornomorsk-poti"
     )
-    depart: AwareDatetime = Field(description="Departure, ISO 8601 with offset")
+    depart: Instant = Field(description="Departure, ISO 8601 with offset")
 
 
 class Closure(Model):
@@ -53,8 +53,8 @@ class Closure(Model):
     crossing: str = Field(
         pattern=r"^[A-Za-z0-9_-]{1,80}$", description="Crossing id, e.g. TUR-BGR-kapikule"
     )
-    from_: AwareDatetime = Field(alias="from", description="Closed from, ISO 8601 with offset")
-    to: AwareDatetime = Field(description="Open again from, ISO 8601 with offset")
+    from_: Instant = Field(alias="from", description="Closed from, ISO 8601 with offset")
+    to: Instant = Field(description="Open again from, ISO 8601 with offset")
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 

@@ -8,9 +8,9 @@ the first movement, so that everything that reads one movement still reads the s
 
 from __future__ import annotations
 
-from pydantic import AwareDatetime, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
-from planner.fields import Ident, Place
+from planner.fields import Ident, Instant, Place
 from planner.itinerary import Route
 from planner.legal import Consignment
 from planner.movement import MAX_STOP_MINUTES, Movement
@@ -24,7 +24,7 @@ class MovementSpec(Model):
 
     id: Ident = Field(description="The movement's id, e.g. M1; it prefixes its segment ids")
     consignment: Consignment = Field(description="What this movement carries")
-    departure: AwareDatetime | None = Field(
+    departure: Instant | None = Field(
         default=None,
         description="When it leaves, ISO 8601 with offset; none for a movement that begins at "
         "a transfer (it leaves when the transfer ends)",

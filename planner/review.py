@@ -24,6 +24,7 @@ from planner.model.explain import uncovered
 from planner.reasons import PlanningError, Reason
 from planner.resolve.findings import findings
 from planner.resolve.law import observation_reasons, without_unlawful_observation
+from planner.resolve.operation import resolve_operation
 from planner.resolve.places import place_errors
 from planner.resolve.resolver import resolve_scenario
 from planner.scenario import Scenario
@@ -63,7 +64,8 @@ def review(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> 
     arrival = None
     if not out.errors:
         try:
-            resolved = resolve_scenario(rest, geo, now=planned_at)
+            resolve = resolve_operation if rest.movements else resolve_scenario
+            resolved = resolve(rest, geo, now=planned_at)
         except PlanningError as exc:
             if exc.status == "invalid":
                 out.errors += [
@@ -82,7 +84,14 @@ def review(scenario: Scenario, geo: Geodata, *, now: datetime | None = None) -> 
                     Reason(code="model_too_large", message=str(exc), subject="teams")
                 )
             else:
-                out.problems += uncovered(resolved.problem, blocks, resolved.problem.routes[0])
+                out.problems += [
+                    r
+                    for indices in resolved.problem.movements().values()
+                    if resolved.problem.need(indices[0]) > 0
+                    for r in uncovered(
+                        resolved.problem, blocks, resolved.problem.routes[indices[0]]
+                    )
+                ]
     said = {(r.code, r.subject) for r in out.problems}
     out.warnings = [
         w

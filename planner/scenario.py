@@ -13,10 +13,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, model_validator
 
 from geodata.schema import Vehicle
-from planner.fields import Ident, Iso3, Kind, Place
+from planner.fields import FreeText, Ident, Instant, Iso3, Kind, Place
 from planner.itinerary import MAX_WAYPOINTS, Route
 from planner.legal import Consignment, Contact, Legal
 from planner.movement import DriverRules, Movement
@@ -53,11 +53,11 @@ class Operation(Model):
     """The operation: its name, consignment, handling code and departure."""
 
     id: Ident = Field(description="Operation id, [A-Za-z0-9_-]{1,64}")
-    name: str = Field(min_length=1, max_length=200, description="Operation name")
+    name: FreeText = Field(min_length=1, max_length=200, description="Operation name")
     consignment: Consignment = Field(description="The consignment and its content mode")
     handling_code: HandlingCode = Field(default=HandlingCode.H2, description="H0..H3")
-    departure: AwareDatetime = Field(description="Departure from the origin, ISO 8601 with offset")
-    planned_at: AwareDatetime | None = Field(
+    departure: Instant = Field(description="Departure from the origin, ISO 8601 with offset")
+    planned_at: Instant | None = Field(
         default=None,
         description="When the plan is made (for 'too late to request'); default: now",
     )
@@ -73,15 +73,15 @@ class Agency(Model):
 
     id: Ident
     country: Iso3 = Field(description="The agency's state")
-    name: str = Field(min_length=1, max_length=200, description="Official name")
+    name: FreeText = Field(min_length=1, max_length=200, description="Official name")
     kind: Kind = Field(description="Kind of agency: police, customs, border_police, prosecutor...")
 
 
 class Window(Model):
     """A time window from ``from`` to ``to``, both ISO 8601 with a UTC offset."""
 
-    from_: AwareDatetime = Field(alias="from", description="Start, ISO 8601 with offset")
-    to: AwareDatetime = Field(description="End, ISO 8601 with offset")
+    from_: Instant = Field(alias="from", description="Start, ISO 8601 with offset")
+    to: Instant = Field(description="End, ISO 8601 with offset")
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
@@ -144,7 +144,13 @@ class SolverSettings(Model):
     """Settings of the CP-SAT search: time limit, workers and seed (for reproducible plans)."""
 
     time_limit_seconds: float = Field(default=30.0, gt=0, le=3600, description="Wall-clock limit")
-    workers: int = Field(default=0, ge=0, le=64, description="Search workers; 0 = all cores")
+    workers: int = Field(
+        default=0,
+        ge=0,
+        le=64,
+        description="Search workers; 0 = one LP-guided worker (measured fastest on this model, "
+        "and deterministic), more = a portfolio",
+    )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Random seed")
 
 
@@ -249,7 +255,8 @@ class Scenario(Model):
             raise ValueError("teams: ids must be unique")
         for i, team in enumerate(self.teams):
             if team.agency not in agencies:
-                raise ValueError(f"teams[{i}].agency: {team.agency!r} is not an agency id")
+                # The position, not the value: errors never repeat what was submitted.
+                raise ValueError(f"teams[{i}].agency is not one of the agencies' ids")
         countries = [entry.country for entry in self.legal]
         if len(set(countries)) != len(countries):
             raise ValueError("legal: one entry per country")

@@ -33,11 +33,12 @@ class Weights(Model):
         "than a team-hour, more than nothing)",
     )
     optional_coverage: float = Field(
-        default=6.0,
+        default=10.0,
         ge=0,
         le=1000,
-        description="A bonus per hour a movement with min_teams 0 (a scout car) is watched: "
-        "it is watched where a team near it costs less than this",
+        description="A bonus per hour a movement with min_teams 0 (a scout car) is watched: an "
+        "hour of it is worth a handover, so a free team near it watches it, and one that would "
+        "be called in for less than about an hour does not",
     )
     stability: float = Field(
         default=5.0,

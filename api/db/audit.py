@@ -120,10 +120,16 @@ class Verdict:
     head: str = GENESIS
 
 
-def verify(session: Session, batch: int = 5000) -> Verdict:
-    """Walk the chain in order; stop at the first row whose link or hash is wrong."""
+def verify(session: Session, batch: int = 5000, *, head: str | None = None) -> Verdict:
+    """Walk the chain in order; stop at the first row whose link or hash is wrong.
+
+    With ``head`` (a hash exported earlier, kept off this host), the chain must also still pass
+    through it: rewriting every row from some point on, hashes and all, leaves a chain that
+    verifies by itself but no longer holds the exported head.
+    """
     prev, expected_seq, count = GENESIS, 1, 0
     last_seq = 0
+    seen_head = head is None
     while True:
         rows = session.scalars(
             select(AuditRow).where(AuditRow.seq > last_seq).order_by(AuditRow.seq).limit(batch)
@@ -141,7 +147,20 @@ def verify(session: Session, batch: int = 5000) -> Verdict:
                 return Verdict(False, count, row.seq, "the row was changed", prev)
             prev, expected_seq, count = row.hash, expected_seq + 1, count + 1
             last_seq = row.seq
+            seen_head = seen_head or row.hash == head
     total = session.scalar(select(func.count()).select_from(AuditRow)) or 0
     if total != count:
         return Verdict(False, count, expected_seq, "rows out of order", prev)
+    if not seen_head:
+        return Verdict(
+            False, count, None, "the exported head is not in the chain: rows were rewritten", prev
+        )
     return Verdict(True, count, None, None, prev)
+
+
+def head(session: Session) -> tuple[int, str]:
+    """The last row's number and hash (0 and the genesis hash for an empty log)."""
+    last = session.execute(
+        select(AuditRow.seq, AuditRow.hash).order_by(AuditRow.seq.desc()).limit(1)
+    ).first()
+    return (int(last[0]), str(last[1])) if last else (0, GENESIS)

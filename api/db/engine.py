@@ -6,12 +6,16 @@ Durability first: an answer of 202 means the job is on disk. With SQLite that ne
 
 from __future__ import annotations
 
+import logging
+import os
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+log = logging.getLogger("cdplan.db")
 
 
 def is_sqlite(url: str) -> bool:
@@ -26,12 +30,47 @@ def normalise_url(url: str) -> str:
     return u.render_as_string(hide_password=False)
 
 
+def private(path: Path, *, folder: bool) -> None:
+    """Make ``path`` (created if missing) readable by its owner only: 0700 for a folder, 0600
+    for a file; refuse to go on if that cannot be done (someone else owns it)."""
+    mode = 0o700 if folder else 0o600
+    if folder:
+        path.mkdir(mode=mode, parents=True, exist_ok=True)
+    elif not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, mode))
+    current = path.stat().st_mode & 0o777
+    if current & 0o077:
+        log.warning("%s was open to other users (%o): now %o", path, current, mode)
+        try:
+            path.chmod(mode)
+        except OSError as exc:
+            raise PermissionError(
+                f"{path} is readable by other users and cannot be made private: {exc.strerror}"
+            ) from exc
+
+
+def private_sqlite(database: str) -> None:
+    """The SQLite file, its write-ahead log and its folder, private to the service's user.
+
+    SQLite gives the log the permissions of the database file, so creating the file 0600 before
+    SQLite opens it keeps the log private too; existing files are checked at every start.
+    """
+    path = Path(database)
+    private(path.parent, folder=True)
+    private(path, folder=False)
+    for suffix in ("-wal", "-shm", "-journal"):
+        extra = path.with_name(path.name + suffix)
+        if extra.exists():
+            private(extra, folder=False)
+
+
 def make_engine(url: str, *, busy_seconds: float = 5.0) -> Engine:
+    """An engine for ``url``: SQLite (WAL, synchronous=FULL, private files) or PostgreSQL."""
     url = normalise_url(url)
     if is_sqlite(url):
         path = make_url(url).database
         if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite(path)
         engine = create_engine(
             url,
             connect_args={"timeout": busy_seconds, "check_same_thread": False},

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -33,7 +34,11 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(16))
     agency: Mapped[str] = mapped_column(String(64), index=True)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)  # False: disabled
+    # Created (or its token rotated) through the API: waits for a planner of its agency.
+    pending: Mapped[bool] = mapped_column(Boolean, default=False)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str | None] = mapped_column(String(36))  # None: the host's CLI
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
@@ -70,10 +75,21 @@ class Version(Base):
     cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     scenario_json: Mapped[str] = mapped_column(Text)
     event_json: Mapped[str | None] = mapped_column(Text)
+    # For a version made by an event: where it starts and what the event changed, decided when
+    # the event was reported (planner.replan.version.ReplanContext as JSON).
+    replan_json: Mapped[str | None] = mapped_column(Text)
     plan_json: Mapped[str | None] = mapped_column(Text)
     plan_status: Mapped[str | None] = mapped_column(String(16))
     error_code: Mapped[str | None] = mapped_column(String(32))
     error_message: Mapped[str | None] = mapped_column(Text)
+    # Outputs of a done version that could not be rendered: JSON {name: reason}.
+    output_errors: Mapped[str | None] = mapped_column(Text)
+    # Bytes this version holds in the database (its texts and its outputs, not shared assets).
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    # When the operation of a done version ends (its last segment's latest exit), UTC.
+    ends_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When the outputs of this version were removed under the retention setting.
+    purged_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -81,7 +97,12 @@ class Version(Base):
 
 
 class Artifact(Base):
-    """A rendered output of a done version (map, timeline, briefing, GeoJSON, KML)."""
+    """A rendered output of a done version (map, timeline, briefing, GeoJSON, KML).
+
+    ``content`` is compressed (``encoding``); the libraries an HTML page inlines are kept once,
+    in ``blobs``, and ``assets`` lists those this page takes back when it is served. ``csp`` is
+    the page's Content-Security-Policy: the hashes of its scripts, computed when it was made.
+    """
 
     __tablename__ = "artifacts"
     __table_args__ = (
@@ -93,6 +114,20 @@ class Artifact(Base):
     kind: Mapped[str] = mapped_column(String(16), primary_key=True)
     media_type: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
+    encoding: Mapped[str] = mapped_column(String(16), default="identity")
+    assets: Mapped[str | None] = mapped_column(Text)
+    csp: Mapped[str | None] = mapped_column(Text)
+
+
+class Blob(Base):
+    """A shared asset (a script library inlined by every page), stored once by its SHA-256."""
+
+    __tablename__ = "blobs"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)  # zlib
+    size: Mapped[int] = mapped_column(Integer)  # uncompressed bytes
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class Grant(Base):
@@ -123,6 +158,11 @@ class AuditRow(Base):
     UPDATE and DELETE; the verifier finds the first row that does not chain."""
 
     __tablename__ = "audit"
+    # Rate limits count a user's (or an address's) rows of the last minute, from the index alone.
+    __table_args__ = (
+        Index("ix_audit_user_at", "user_id", "at", "status_code"),
+        Index("ix_audit_client_at", "client", "at", "status_code", "user_id"),
+    )
 
     seq: Mapped[int] = mapped_column(
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any
 
+import anyio
 from fastapi import Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
+from api import inputs
 from api.deps import ApiError
 from api.errors import COMMON
-from api.schemas import ErrorOut, JobError, PlanStatus, links
-from api.settings import Settings
-from api.store import plans
+from api.schemas import ErrorOut, JobError, PlanDocument, links
+from api.store import plans, versions
+from api.store.database import Database
 from planner.io import ScenarioError
-from planner.scenario import Scenario
 
 MAX_PAGE = 100
 
@@ -32,41 +32,40 @@ def responses(*codes: int) -> dict[int | str, dict[str, Any]]:
     return {c: {"model": ErrorOut, "description": COMMON.get(c, "Error")} for c in wanted}
 
 
-async def json_body(request: Request) -> tuple[Any, str]:
-    """The parsed body and a hash of its canonical form (for Idempotency-Key)."""
+async def json_body(request: Request, root: str = "") -> tuple[Any, str]:
+    """The parsed body and a hash of its canonical form (for Idempotency-Key); 415 if it is not
+    JSON, 422 naming where it is unreadable (see ``api.inputs``)."""
     ctype = request.headers.get("content-type", "")
     if ctype.split(";")[0].strip().lower() != "application/json":
         raise ApiError(415, "unsupported_media_type", "send application/json", "Content-Type")
     raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (ValueError, UnicodeDecodeError):
-        raise ApiError(422, "json_invalid", "the body is not valid JSON", "body") from None
-    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return data, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+        return inputs.parse(raw, root)
+    except inputs.BodyError as exc:
+        fix = "send plain JSON data: UTF-8 text, nested a few levels"
+        errors = [{"loc": exc.loc, "msg": exc.msg, "fix": fix}]
+        raise ApiError(422, exc.code, "the body cannot be read", exc.loc, errors=errors) from None
 
 
-def invalid(exc: ScenarioError, code: str, message: str) -> ApiError:
-    """A 422 naming the first bad field, with every error (field, rule, fix)."""
-    return ApiError(422, code, message, exc.errors[0]["loc"], errors=exc.errors)
+def invalid(exc: ScenarioError, code: str, message: str, data: Any) -> ApiError:
+    """A 422 naming the first bad field, with every error (field, rule, fix); nothing of what
+    was submitted (``data``) is repeated."""
+    errors = inputs.scrub(exc.errors, data)
+    return ApiError(422, code, message, errors[0]["loc"], errors=errors)
 
 
-def deadline(scenario: Scenario, settings: Settings) -> float:
-    """When the supervisor kills the worker: time limit, set-up allowance and grace, seconds."""
-    return scenario.solver.time_limit_seconds + settings.setup_seconds + settings.grace_seconds
-
-
-def job_error(v: plans.VersionInfo) -> JobError | None:
+def job_error(v: versions.VersionInfo) -> JobError | None:
+    """Why a version's job did not produce a plan, if it did not."""
     if v.error_code is None:
         return None
     return JobError(code=v.error_code, message=v.error_message or "")
 
 
 def status_document(
-    info: plans.PlanInfo, latest: plans.VersionInfo, done: plans.VersionInfo | None
+    info: plans.PlanInfo, latest: versions.VersionInfo, done: versions.VersionInfo | None
 ) -> Response:
     """The plan status with the plan spliced in as stored (no re-validation of a large plan)."""
-    doc = PlanStatus(
+    doc = PlanDocument(
         id=info.id,
         version=latest.number,
         status=latest.status,
@@ -86,4 +85,19 @@ def status_document(
 
 
 def marked(handling_code: str) -> dict[str, str]:
+    """Headers of every answer about a plan: its handling code, and never cached."""
     return {"x-handling-code": handling_code, "cache-control": "no-store"}
+
+
+async def wait_stopped(
+    db: Database, plan_id: str, number: int, seconds: float
+) -> versions.VersionInfo:
+    """Poll a version until its job has finished or ``seconds`` have passed, without holding a
+    thread: the event loop and the thread pool stay free for other requests meanwhile."""
+    deadline = anyio.current_time() + seconds
+    while True:
+        current = await run_in_threadpool(versions.version, db, plan_id, number)
+        assert current is not None
+        if current.status.finished or anyio.current_time() >= deadline:
+            return current
+        await anyio.sleep(0.1)

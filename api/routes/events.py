@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
-from api.deps import ApiError, CtxDep
-from api.routes.common import deadline, invalid, json_body, json_body_schema, marked, responses
+from api.deps import CtxDep
+from api.events import report_event
+from api.routes.common import invalid, json_body, json_body_schema, marked, responses
 from api.schemas import Accepted, links
-from api.store import plans
-from planner.io import ScenarioError, parse_scenario
-from planner.plan import Plan
+from planner.io import ScenarioError
+from planner.replan.kinds import parse_event
 
 router = APIRouter(prefix="/v1/plans", tags=["events"])
 EVENT_BODY = json_body_schema("Event")
@@ -24,52 +22,37 @@ EVENT_BODY = json_body_schema("Event")
     name="plans.event",
     status_code=202,
     response_model=Accepted,
-    responses=responses(404, 409, 413, 415, 422),
+    responses=responses(404, 409, 413, 415, 422, 507),
     openapi_extra=EVENT_BODY,
     summary="Report an event (delay, deviation, team lost, crossing closed): a new version",
 )
 async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONResponse:
     info = await run_in_threadpool(ctx.plan, plan_id, "plans.event")
-    data, _ = await json_body(request)
-    from planner.replan.events import apply_event
-    from planner.replan.kinds import parse_event
-
+    data, _ = await json_body(request, "event")
     try:
         event = parse_event(data)
     except ScenarioError as exc:
-        raise invalid(exc, "event_invalid", "the event is not valid") from None
-    base = await run_in_threadpool(plans.version, ctx.db, info.id, info.latest_version)
-    if base is None or base.status != "done" or base.plan_json is None:
-        raise ApiError(409, "plan_not_ready", "the latest version is not done yet", "plan_id")
-    if base.plan_status not in ("optimal", "feasible"):
-        raise ApiError(
-            409, "no_plan_to_change", f"the latest version is {base.plan_status}", "plan_id"
-        )
-    scenario_json = await run_in_threadpool(plans.scenario_of, ctx.db, info.id, base.number)
-    assert scenario_json is not None
-    scenario = parse_scenario(json.loads(scenario_json))
-    previous = Plan.model_validate_json(base.plan_json)
+        raise invalid(exc, "event_invalid", "the event is not valid", data) from None
     try:
-        # Checked here so that a wrong team or crossing id is a 422 now, not a failed job later.
-        await run_in_threadpool(apply_event, scenario, previous, event, ctx.services.geo)
-    except ScenarioError as exc:
-        raise invalid(exc, "event_invalid", "the event does not fit this plan") from None
-    v = await run_in_threadpool(
-        lambda: plans.add_event_version(
-            ctx.db,
-            ctx.principal,
-            info.id,
-            base=base.number,
-            event_json=json.dumps(data, sort_keys=True),
-            scenario_json=scenario_json,
-            deadline_seconds=deadline(scenario, ctx.services.settings),
-            entry=ctx.entry,
+        v = await run_in_threadpool(
+            lambda: report_event(
+                ctx.db,
+                ctx.principal,
+                info.id,
+                event,
+                data,
+                geo=ctx.services.geo,
+                settings=ctx.services.settings,
+                entry=ctx.entry,
+                limits=ctx.limits,
+            )
         )
-    )
+    except ScenarioError as exc:
+        raise invalid(exc, "event_invalid", "the event does not fit this plan", data) from None
     out = Accepted(
         id=info.id,
         version=v.number,
-        status="queued",
+        status=v.status,
         handling_code=info.handling_code,
         links=links(info.id),
     )

@@ -32,7 +32,7 @@ async def validate(request: Request, ctx: CtxDep) -> Validation:
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        raise invalid(exc, "scenario_invalid", "the scenario is not valid") from None
+        raise invalid(exc, "scenario_invalid", "the scenario is not valid", data) from None
     return Validation(
         valid=True,
         errors=[],

@@ -1,8 +1,10 @@
 """The plan's outputs: map, timeline, briefing (HTML), GeoJSON and KML, as the worker rendered them.
 
-HTML is served with a Content-Security-Policy that forbids every remote load: the pages are
+HTML is served with a Content-Security-Policy that lets only the page's own scripts run (by their
+SHA-256, computed when the page was made) and forbids every remote load: the pages are
 self-contained, and if a future plugin tried to reach a CDN or a tile server the browser would
-refuse. The handling code travels in the page itself and in a header.
+refuse; an injected script or event handler would not run either. The handling code travels in
+the page itself and in a header.
 """
 
 from __future__ import annotations
@@ -12,17 +14,16 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
+from api.db.states import JobState
 from api.deps import ApiError, CtxDep
+from api.packing import HEADER_EXTRA, script_policy
 from api.routes.common import marked, responses
-from api.store import plans
+from api.store import outputs, versions
 
 router = APIRouter(prefix="/v1/plans", tags=["outputs"])
 
-CSP = (
-    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
-    "img-src data: blob:; font-src data:; connect-src 'none'; base-uri 'none'; "
-    "form-action 'none'; frame-ancestors 'none'"
-)
+# For GeoJSON and KML, should a browser ever render them: nothing runs, nothing loads.
+NO_SCRIPTS = "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
 KINDS = {
     "map": ("map.html", "text/html", "The offline map (self-contained HTML)"),
     "timeline": ("timeline.html", "text/html", "The timeline (self-contained HTML)"),
@@ -35,26 +36,36 @@ KINDS = {
 def _serve(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Response:
     info = ctx.plan(plan_id, "plans.output")
     name, media, _ = KINDS[kind]
-    v = plans.version(ctx.db, info.id, version) if version else plans.latest_done(ctx.db, info.id)
-    if v is None or v.status != "done":
+    v = (
+        versions.version(ctx.db, info.id, version)
+        if version
+        else versions.latest_done(ctx.db, info.id)
+    )
+    if v is None or v.status is not JobState.done:
         raise ApiError(409, "plan_not_ready", "no version of this plan is done yet", "plan_id")
-    found = plans.artifact(ctx.db, info.id, v.number, name)
-    if found is None:
+    if v.purged:
         raise ApiError(
-            409, "output_missing", f"the {kind} of this version could not be made", "plan_id"
+            410, "purged", f"the outputs of version {v.number} were removed (retention)", "version"
         )
-    media_type, content = found
+    found = outputs.load(ctx.db, info.id, v.number, name)
+    if found is None:
+        why = v.output_errors.get(name, "it was not made")
+        raise ApiError(409, "output_missing", f"the {kind} of version {v.number}: {why}", "plan_id")
     headers = {
         **marked(info.handling_code),
         "x-plan-version": str(v.number),
-        "x-content-type-options": "nosniff",
-        "content-security-policy": CSP,
         "referrer-policy": "no-referrer",
     }
-    if not media.startswith("text/html"):
+    if media.startswith("text/html"):
+        # Only the page's own scripts, by hash; outputs stored before hashes were kept get them
+        # computed from the stored page.
+        policy = found.csp or script_policy(found.content)
+        headers["content-security-policy"] = policy + HEADER_EXTRA
+    else:
         ext = name.rsplit(".", 1)[1]
         headers["content-disposition"] = f'attachment; filename="plan-{info.id}-v{v.number}.{ext}"'
-    return Response(content, media_type=media_type, headers=headers)
+        headers["content-security-policy"] = NO_SCRIPTS
+    return Response(found.content, media_type=found.media_type, headers=headers)
 
 
 def _route(kind: str) -> None:
@@ -83,7 +94,7 @@ def _route(kind: str) -> None:
                 },
                 "description": description,
             },
-            **responses(404, 409, 422),
+            **responses(404, 409, 410, 422),
         },
         operation_id=f"plans_{kind}",
     )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import re
-import time
 from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
+from api.db.states import JobState
 from api.deps import ApiError, CtxDep
 from api.routes.common import (
     MAX_PAGE,
-    deadline,
     invalid,
     job_error,
     json_body,
@@ -21,9 +21,18 @@ from api.routes.common import (
     marked,
     responses,
     status_document,
+    wait_stopped,
 )
-from api.schemas import Accepted, PlanList, PlanStatus, PlanSummary, VersionList, VersionOut, links
-from api.store import plans
+from api.schemas import (
+    Accepted,
+    PlanDocument,
+    PlanList,
+    PlanSummary,
+    VersionList,
+    VersionOut,
+    links,
+)
+from api.store import plans, versions
 from planner.io import ScenarioError, parse_scenario
 
 router = APIRouter(prefix="/v1/plans", tags=["plans"])
@@ -36,7 +45,7 @@ SCENARIO_BODY = json_body_schema("Scenario")
     name="plans.submit",
     status_code=202,
     response_model=Accepted,
-    responses=responses(409, 413, 415, 422),
+    responses=responses(409, 413, 415, 422, 507),
     openapi_extra=SCENARIO_BODY,
     summary="Submit a scenario; answered once the job is stored",
 )
@@ -56,19 +65,17 @@ async def submit(
     try:
         scenario = parse_scenario(data)
     except ScenarioError as exc:
-        raise invalid(exc, "scenario_invalid", "the scenario is not valid") from None
+        raise invalid(exc, "scenario_invalid", "the scenario is not valid", data) from None
     settings = ctx.services.settings
     new = plans.NewPlan(
         scenario_json=scenario.model_dump_json(by_alias=True, exclude_none=True),
         operation_id=scenario.operation.id,
         handling_code=scenario.operation.handling_code.value,
-        deadline_seconds=deadline(scenario, settings),
+        deadline_seconds=settings.job_deadline(scenario.solver.time_limit_seconds),
         idempotency=None if idempotency_key is None else (idempotency_key, body_hash),
     )
     result = await run_in_threadpool(
-        lambda: plans.submit(
-            ctx.db, ctx.principal, new, entry=ctx.entry, max_queued=settings.max_queued_per_agency
-        )
+        lambda: plans.submit(ctx.db, ctx.principal, new, entry=ctx.entry, limits=ctx.limits)
     )
     out = Accepted(
         id=result.plan.id,
@@ -109,7 +116,7 @@ def list_plans(
 @router.get(
     "/{plan_id}",
     name="plans.read",
-    responses={200: {"model": PlanStatus}, **responses(404, 422)},
+    responses={200: {"model": PlanDocument}, **responses(404, 422)},
     response_class=Response,
     summary="Job status and, once done, the plan",
 )
@@ -120,13 +127,13 @@ def read(
 ) -> Response:
     info = ctx.plan(plan_id, "plans.read")
     number = version or info.latest_version
-    latest = plans.version(ctx.db, info.id, number)
+    latest = versions.version(ctx.db, info.id, number)
     if latest is None:
         raise ApiError(404, "version_not_found", "no such version", "version")
     done = (
         latest
-        if latest.status == "done"
-        else (None if version else plans.latest_done(ctx.db, info.id))
+        if latest.status is JobState.done
+        else (None if version else versions.latest_done(ctx.db, info.id))
     )
     return status_document(info, latest, done)
 
@@ -134,25 +141,18 @@ def read(
 @router.delete(
     "/{plan_id}",
     name="plans.cancel",
-    responses={200: {"model": PlanStatus}, **responses(404, 409)},
+    responses={200: {"model": PlanDocument}, **responses(404, 409)},
     response_class=Response,
     summary="Cancel the running or queued version; waits until its worker has stopped",
 )
-def cancel(ctx: CtxDep, plan_id: str) -> Response:
-    info = ctx.plan(plan_id, "plans.cancel")
+async def cancel(ctx: CtxDep, plan_id: str) -> Response:
+    info = await run_in_threadpool(ctx.plan, plan_id, "plans.cancel")
     number = info.latest_version
-    status = plans.request_cancel(ctx.db, info.id, number)
-    if status in plans.TERMINAL and status != "cancelled":
-        raise ApiError(409, "already_finished", f"version {number} is already {status}", "plan_id")
-    deadline = time.monotonic() + ctx.services.settings.cancel_wait_seconds
-    current = plans.version(ctx.db, info.id, number)
-    while (
-        current is not None and current.status not in plans.TERMINAL and time.monotonic() < deadline
-    ):
-        time.sleep(0.1)
-        current = plans.version(ctx.db, info.id, number)
-    assert current is not None
-    return status_document(info, current, plans.latest_done(ctx.db, info.id))
+    await run_in_threadpool(versions.request_cancel, ctx.db, info.id, number)
+    wait = ctx.services.settings.cancel_wait_seconds
+    current = await wait_stopped(ctx.db, info.id, number, wait)
+    done = await run_in_threadpool(versions.latest_done, ctx.db, info.id)
+    return status_document(info, current, done)
 
 
 @router.get(
@@ -162,8 +162,6 @@ def cancel(ctx: CtxDep, plan_id: str) -> Response:
     responses=responses(404),
 )
 def list_versions(ctx: CtxDep, plan_id: str) -> JSONResponse:
-    import json
-
     info = ctx.plan(plan_id, "plans.versions")
     items = [
         VersionOut(
@@ -172,11 +170,12 @@ def list_versions(ctx: CtxDep, plan_id: str) -> JSONResponse:
             plan_status=v.plan_status,
             attempts=v.attempt,
             event=None if v.event_json is None else json.loads(v.event_json),
+            failed_outputs=v.output_errors,
             created_at=v.created_at,
             finished_at=v.finished_at,
             error=job_error(v),
         )
-        for v in plans.versions(ctx.db, info.id)
+        for v in versions.versions(ctx.db, info.id)
     ]
     out = VersionList(id=info.id, handling_code=info.handling_code, items=items)
     return JSONResponse(out.model_dump(mode="json"), headers=marked(info.handling_code))

@@ -11,14 +11,15 @@ from api.db.clock import as_utc
 from api.deps import ApiError, CtxDep
 from api.routes.common import MAX_PAGE, marked, responses
 from api.schemas import AccessReport, AccessRow, GrantIn, GrantList, GrantOut
-from api.store import plans
+from api.security import agency_id
+from api.store import sharing
 
 router = APIRouter(prefix="/v1/plans", tags=["sharing"])
 Agency = Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,64}$", description="Agency id")]
 
 
 def _grants(ctx: CtxDep, plan_id: str, handling_code: str, status: int = 200) -> JSONResponse:
-    items = [GrantOut(agency=a, created_at=as_utc(t)) for a, t in plans.grants(ctx.db, plan_id)]
+    items = [GrantOut(agency=a, created_at=as_utc(t)) for a, t in sharing.grants(ctx.db, plan_id)]
     out = GrantList(id=plan_id, handling_code=handling_code, items=items)
     return JSONResponse(
         out.model_dump(mode="json"), status_code=status, headers=marked(handling_code)
@@ -46,9 +47,10 @@ def list_grants(ctx: CtxDep, plan_id: str) -> JSONResponse:
 )
 def add_grant(ctx: CtxDep, plan_id: str, grant: GrantIn) -> JSONResponse:
     info = ctx.plan(plan_id, "plans.grants.write")
-    if grant.agency == info.agency:
+    agency = agency_id(grant.agency)
+    if agency == info.agency:
         raise ApiError(422, "grant_to_owner", "the owner agency can already read it", "agency")
-    plans.grant(ctx.db, ctx.principal, info.id, grant.agency)
+    sharing.grant(ctx.db, ctx.principal, info.id, agency)
     return _grants(ctx, info.id, info.handling_code, 201)
 
 
@@ -61,7 +63,7 @@ def add_grant(ctx: CtxDep, plan_id: str, grant: GrantIn) -> JSONResponse:
 )
 def remove_grant(ctx: CtxDep, plan_id: str, agency: Agency) -> JSONResponse:
     info = ctx.plan(plan_id, "plans.grants.write")
-    if not plans.revoke(ctx.db, info.id, agency):
+    if not sharing.revoke(ctx.db, info.id, agency_id(agency)):
         raise ApiError(404, "grant_not_found", "no grant to this agency", "agency")
     return _grants(ctx, info.id, info.handling_code)
 
@@ -80,7 +82,7 @@ def access(
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> JSONResponse:
     info = ctx.plan(plan_id, "plans.access")
-    rows = plans.access_report(ctx.db, info.id, limit, offset)
+    rows = sharing.access_report(ctx.db, info.id, limit, offset)
     items = [
         AccessRow(
             at=as_utc(r.at), user=r.user_name, agency=r.agency, action=r.action, outcome=r.outcome

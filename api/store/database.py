@@ -23,12 +23,22 @@ class StoreError(Exception):
         self.field = field
 
 
+class NotFoundError(StoreError):
+    status = 404
+
+
 class ConflictError(StoreError):
     status = 409
 
 
 class UnprocessableError(StoreError):
     status = 422
+
+
+class InsufficientStorageError(StoreError):
+    """A storage quota is used up (507): nothing more is kept until something is removed."""
+
+    status = 507
 
 
 class BusyError(StoreError):

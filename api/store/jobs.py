@@ -7,23 +7,42 @@ dropped, so a worker that outlived its supervisor can never write a second plan.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import CursorResult, func, or_, select, update
+from sqlalchemy import CursorResult, func, select, update
 from sqlalchemy.orm import Session
 
 from api.db.clock import utcnow
-from api.db.tables import Artifact, PlanDoc, Version
+from api.db.states import JobState
+from api.db.tables import PlanDoc, Version
+from api.store import outputs, schedule
 from api.store.database import Database
 
 
 @dataclass(frozen=True)
 class Claim:
+    """One attempt at one version's job, as the supervisor took it."""
+
     plan_id: str
     number: int
     attempt: int
     deadline_seconds: float
+
+
+@dataclass(frozen=True)
+class JobInput:
+    """What a worker needs to plan a version.
+
+    ``replan_json`` and ``base_plan_json`` are set for a version made by an event: the context
+    the event decided when it was reported, and the plan of the version it was reported on.
+    """
+
+    scenario_json: str
+    replan_json: str | None
+    base_plan_json: str | None
+    exercise: bool
 
 
 def _rows(result: object) -> int:
@@ -35,51 +54,50 @@ def _fence(claim: Claim):  # type: ignore[no-untyped-def]
     return (
         (Version.plan_id == claim.plan_id)
         & (Version.number == claim.number)
-        & (Version.status == "running")
+        & (Version.status == JobState.running)
         & (Version.attempt == claim.attempt)
     )
 
 
 def claim_next(
-    db: Database, lease_seconds: float, max_attempts: int, *, plan_id: str | None = None
+    db: Database,
+    lease_seconds: float,
+    max_attempts: int,
+    *,
+    plan_id: str | None = None,
+    exercise_slots: int = 1,
 ) -> Claim | None:
-    """Take the oldest queued job, or one whose lease ran out (its supervisor died)."""
+    """Take the next job (see ``api.store.schedule``): one whose lease ran out first, then the
+    queued job whose turn it is, fairly across agencies."""
     now = utcnow()
     with db.begin() as s:
-        query = (
-            select(Version)
-            .where(
-                or_(
-                    Version.status == "queued",
-                    (Version.status == "running") & (Version.lease_expires_at < now),
-                )
-            )
-            .order_by(Version.created_at, Version.plan_id, Version.number)
-            .limit(1)
-        )
-        if plan_id is not None:
-            query = query.where(Version.plan_id == plan_id)
-        if db.dialect == "postgresql":
-            query = query.with_for_update(skip_locked=True)
-        v = s.scalar(query)
+        v = schedule.next_job(s, now, exercise_slots=exercise_slots, plan_id=plan_id)
         if v is None:
             return None
         if v.cancel_requested:
-            _finish(s, v, "cancelled", "cancelled", "cancelled while its worker was gone")
+            _finish(
+                s, v, JobState.cancelled, JobState.cancelled, "cancelled while its worker was gone"
+            )
             return None
         if v.attempt >= max_attempts:
             _finish(
-                s, v, "failed", "worker_crashed", f"the worker stopped {v.attempt} times; gave up"
+                s,
+                v,
+                JobState.failed,
+                "worker_crashed",
+                f"the worker stopped {v.attempt} times; gave up",
             )
             return None
-        v.status = "running"
+        v.status = JobState.running
         v.attempt += 1
         v.lease_expires_at = now + timedelta(seconds=lease_seconds)
         v.started_at = now
         return Claim(v.plan_id, v.number, v.attempt, v.deadline_seconds)
 
 
-def _finish(s: Session, v: Version, status: str, code: str | None, message: str | None) -> None:
+def _finish(
+    s: Session, v: Version, status: JobState, code: str | None, message: str | None
+) -> None:
     v.status, v.error_code, v.error_message = status, code, message
     v.finished_at, v.lease_expires_at = utcnow(), None
 
@@ -94,19 +112,21 @@ def renew(db: Database, claim: Claim, lease_seconds: float) -> tuple[bool, bool]
         return True, v.cancel_requested
 
 
-def load(db: Database, claim: Claim) -> tuple[str, str | None, str | None]:
-    """(scenario JSON, event JSON, base plan JSON for an event version)."""
-    with db.begin() as s:
+def load(db: Database, claim: Claim) -> JobInput:
+    """The stored scenario of the claimed version, and for an event version its context and the
+    plan it was reported on."""
+    with db.read() as s:
         v = s.get(Version, (claim.plan_id, claim.number))
         assert v is not None
         base = None
-        if v.event_json is not None:
+        if v.replan_json is not None:
             base = s.scalar(
                 select(Version.plan_json).where(
                     Version.plan_id == claim.plan_id, Version.number == claim.number - 1
                 )
             )
-        return v.scenario_json, v.event_json, base
+        exercise = s.scalar(select(PlanDoc.exercise).where(PlanDoc.id == claim.plan_id))
+        return JobInput(v.scenario_json, v.replan_json, base, bool(exercise))
 
 
 def complete(
@@ -116,35 +136,49 @@ def complete(
     plan_json: str,
     plan_status: str,
     artifacts: dict[str, tuple[str, bytes]],
-    scenario_json: str | None = None,
+    output_errors: dict[str, str] | None = None,
 ) -> bool:
-    """Store the plan and its outputs; False (and nothing written) if the claim is stale."""
+    """Store the plan and its outputs (packed, see ``api.packing``), and why any output is
+    missing; False (and nothing written but shared assets) if the claim is stale."""
+    packed = outputs.prepare(db, artifacts)
+    size = len(plan_json) + sum(p.size for p in packed.values())
     with db.begin() as s:
+        scenario, event, replan = (
+            func.coalesce(func.length(t), 0)
+            for t in (Version.scenario_json, Version.event_json, Version.replan_json)
+        )
+        scenario_size = s.scalar(
+            select(scenario + event + replan).where(
+                Version.plan_id == claim.plan_id, Version.number == claim.number
+            )
+        )
         values: dict[str, object] = {
-            "status": "done",
+            "status": JobState.done,
             "plan_json": plan_json,
             "plan_status": plan_status,
             "finished_at": utcnow(),
             "lease_expires_at": None,
+            "output_errors": json.dumps(output_errors, sort_keys=True) if output_errors else None,
+            "stored_bytes": size + int(scenario_size or 0),
+            "ends_at": _ends_at(plan_json),
         }
-        if scenario_json is not None:
-            values["scenario_json"] = scenario_json
         if _rows(s.execute(update(Version).where(_fence(claim)).values(**values))) != 1:
             return False
-        for kind, (media_type, content) in artifacts.items():
-            s.add(
-                Artifact(
-                    plan_id=claim.plan_id,
-                    number=claim.number,
-                    kind=kind,
-                    media_type=media_type,
-                    content=content,
-                )
-            )
+        outputs.add(s, claim.plan_id, claim.number, packed)
         return True
 
 
-def fail(db: Database, claim: Claim, code: str, message: str, status: str = "failed") -> bool:
+def _ends_at(plan_json: str) -> datetime | None:
+    """When the plan's operation is over: the latest exit of its last segment."""
+    segments = json.loads(plan_json).get("segments") or []
+    ends = [datetime.fromisoformat(seg["end"]) for seg in segments if seg.get("end")]
+    return max(ends) if ends else None
+
+
+def fail(
+    db: Database, claim: Claim, code: str, message: str, status: JobState = JobState.failed
+) -> bool:
+    """Finish the claimed job without a plan; False if the claim is stale."""
     with db.begin() as s:
         result = s.execute(
             update(Version)
@@ -164,22 +198,14 @@ def release(db: Database, claim: Claim) -> bool:
     """Put a job whose worker crashed back in the queue (its attempt count stays)."""
     with db.begin() as s:
         result = s.execute(
-            update(Version).where(_fence(claim)).values(status="queued", lease_expires_at=None)
+            update(Version)
+            .where(_fence(claim))
+            .values(status=JobState.queued, lease_expires_at=None)
         )
         return _rows(result) == 1
-
-
-def is_exercise(db: Database, claim: Claim) -> bool:
-    with db.begin() as s:
-        return bool(s.scalar(select(PlanDoc.exercise).where(PlanDoc.id == claim.plan_id)))
 
 
 def counts(db: Database) -> dict[str, int]:
     with db.begin() as s:
         rows = s.execute(select(Version.status, func.count()).group_by(Version.status)).all()
         return {str(r[0]): int(r[1]) for r in rows}
-
-
-def agency_of(db: Database, plan_id: str) -> str | None:
-    with db.begin() as s:
-        return s.scalar(select(PlanDoc.agency).where(PlanDoc.id == plan_id))

@@ -1,4 +1,4 @@
-"""Plans as clients see them: submit, find (agency-scoped), versions, outputs, grants, cancel.
+"""Plans as clients see them: submit, find (agency-scoped), list.
 
 A plan is visible to a principal when its agency owns it or holds a grant, and the plan is in the
 principal's namespace (exercise for trainers, operational for everyone else). Anything else is
@@ -11,21 +11,25 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db import audit
 from api.db.clock import as_utc, utcnow
-from api.db.tables import Artifact, AuditRow, Grant, IdempotencyKey, PlanDoc, Version
+from api.db.states import JobState
+from api.db.tables import Grant, IdempotencyKey, PlanDoc, Version
 from api.security import Principal
-from api.store.database import BusyError, ConflictError, Database, UnprocessableError
-
-TERMINAL = frozenset({"done", "failed", "cancelled"})
+from api.store import quotas
+from api.store.database import ConflictError, Database, UnprocessableError
+from api.store.quotas import Limits
+from api.store.versions import VersionInfo, audit_plan, version_info
 
 
 @dataclass(frozen=True)
 class PlanInfo:
+    """A plan as the caller may see it (``owner``: the caller's agency owns it)."""
+
     id: str
     agency: str
     handling_code: str
@@ -34,22 +38,6 @@ class PlanInfo:
     created_at: datetime
     latest_version: int
     owner: bool
-
-
-@dataclass(frozen=True)
-class VersionInfo:
-    plan_id: str
-    number: int
-    status: str
-    attempt: int
-    plan_json: str | None
-    plan_status: str | None
-    error_code: str | None
-    error_message: str | None
-    event_json: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
 
 
 def _plan_info(doc: PlanDoc, principal: Principal) -> PlanInfo:
@@ -62,23 +50,6 @@ def _plan_info(doc: PlanDoc, principal: Principal) -> PlanInfo:
         created_at=as_utc(doc.created_at),
         latest_version=doc.latest_version,
         owner=doc.agency == principal.agency,
-    )
-
-
-def _version_info(v: Version) -> VersionInfo:
-    return VersionInfo(
-        plan_id=v.plan_id,
-        number=v.number,
-        status=v.status,
-        attempt=v.attempt,
-        plan_json=v.plan_json,
-        plan_status=v.plan_status,
-        error_code=v.error_code,
-        error_message=v.error_message,
-        event_json=v.event_json,
-        created_at=as_utc(v.created_at),
-        started_at=None if v.started_at is None else as_utc(v.started_at),
-        finished_at=None if v.finished_at is None else as_utc(v.finished_at),
     )
 
 
@@ -119,12 +90,18 @@ def submit(
     new: NewPlan,
     *,
     entry: audit.AuditEntry,
-    max_queued: int,
+    limits: Limits,
 ) -> Submission:
-    """Store the plan and its first job durably, with the audit row, in one transaction."""
+    """Store the plan and its first job durably, with the audit row, in one transaction.
+
+    Raises:
+        BusyError: the agency's queue (of this namespace) is full.
+        InsufficientStorageError: a quota of the agency is used up.
+        UnprocessableError: the Idempotency-Key was used with another body.
+    """
     for _ in range(2):
         try:
-            done = _submit_once(db, principal, new, entry, max_queued)
+            done = _submit_once(db, principal, new, entry, limits)
             entry.written = True  # committed together with the plan
             return done
         except IntegrityError:
@@ -136,7 +113,7 @@ def submit(
 
 
 def _submit_once(
-    db: Database, principal: Principal, new: NewPlan, entry: audit.AuditEntry, max_queued: int
+    db: Database, principal: Principal, new: NewPlan, entry: audit.AuditEntry, limits: Limits
 ) -> Submission:
     idempotency = new.idempotency
     now = utcnow()
@@ -155,16 +132,9 @@ def _submit_once(
                 assert doc is not None
                 first = s.get(Version, (doc.id, 1))
                 assert first is not None
-                _audit_plan(s, entry, doc)
-                return Submission(_plan_info(doc, principal), _version_info(first), False)
-        queued = s.scalar(
-            select(func.count())
-            .select_from(Version)
-            .join(PlanDoc, PlanDoc.id == Version.plan_id)
-            .where(PlanDoc.agency == principal.agency, Version.status == "queued")
-        )
-        if (queued or 0) >= max_queued:
-            raise BusyError("queue_full", f"{max_queued} plans of your agency are already waiting")
+                audit_plan(s, entry, doc)
+                return Submission(_plan_info(doc, principal), version_info(first), False)
+        quotas.check(s, principal.agency, principal.exercise, limits, new_plan=True)
         doc = PlanDoc(
             id=str(uuid.uuid4()),
             agency=principal.agency,
@@ -180,7 +150,7 @@ def _submit_once(
         version = Version(
             plan_id=doc.id,
             number=1,
-            status="queued",
+            status=JobState.queued,
             attempt=0,
             deadline_seconds=new.deadline_seconds,
             cancel_requested=False,
@@ -200,18 +170,8 @@ def _submit_once(
                 )
             )
         s.flush()
-        _audit_plan(s, entry, doc)
-        return Submission(_plan_info(doc, principal), _version_info(version), True)
-
-
-def _audit_plan(s: Session, entry: audit.AuditEntry, doc: PlanDoc) -> None:
-    entry.object_id, entry.object_agency, entry.handling_code = (
-        doc.id,
-        doc.agency,
-        doc.handling_code,
-    )
-    entry.status_code = entry.status_code or 202
-    audit.append(s, entry)
+        audit_plan(s, entry, doc)
+        return Submission(_plan_info(doc, principal), version_info(version), True)
 
 
 def find(db: Database, principal: Principal, plan_id: str) -> PlanInfo | None:
@@ -229,141 +189,3 @@ def list_plans(db: Database, principal: Principal, limit: int, offset: int) -> l
             .offset(offset)
         ).all()
         return [_plan_info(d, principal) for d in docs]
-
-
-def version(db: Database, plan_id: str, number: int) -> VersionInfo | None:
-    with db.read() as s:
-        v = s.get(Version, (plan_id, number))
-        return None if v is None else _version_info(v)
-
-
-def latest_done(db: Database, plan_id: str) -> VersionInfo | None:
-    with db.read() as s:
-        v = s.scalar(
-            select(Version)
-            .where(Version.plan_id == plan_id, Version.status == "done")
-            .order_by(Version.number.desc())
-            .limit(1)
-        )
-        return None if v is None else _version_info(v)
-
-
-def versions(db: Database, plan_id: str) -> list[VersionInfo]:
-    with db.read() as s:
-        rows = s.scalars(
-            select(Version).where(Version.plan_id == plan_id).order_by(Version.number)
-        ).all()
-        return [_version_info(v) for v in rows]
-
-
-def scenario_of(db: Database, plan_id: str, number: int) -> str | None:
-    with db.read() as s:
-        return s.scalar(
-            select(Version.scenario_json).where(
-                Version.plan_id == plan_id, Version.number == number
-            )
-        )
-
-
-def artifact(db: Database, plan_id: str, number: int, kind: str) -> tuple[str, bytes] | None:
-    with db.read() as s:
-        row = s.get(Artifact, (plan_id, number, kind))
-        return None if row is None else (row.media_type, row.content)
-
-
-def add_event_version(
-    db: Database,
-    principal: Principal,
-    plan_id: str,
-    *,
-    base: int,
-    event_json: str,
-    scenario_json: str,
-    deadline_seconds: float,
-    entry: audit.AuditEntry,
-) -> VersionInfo:
-    """Queue version base+1, computed from version ``base`` and the event."""
-    now = utcnow()
-    with db.begin() as s:
-        doc = s.get(PlanDoc, plan_id)
-        assert doc is not None
-        if doc.latest_version != base:
-            raise ConflictError(
-                "version_in_progress",
-                f"version {doc.latest_version} is newer than the plan the event refers to",
-                "plan",
-            )
-        doc.latest_version = base + 1
-        v = Version(
-            plan_id=plan_id,
-            number=base + 1,
-            status="queued",
-            attempt=0,
-            deadline_seconds=deadline_seconds,
-            cancel_requested=False,
-            scenario_json=scenario_json,
-            event_json=event_json,
-            created_by=principal.id,
-            created_at=now,
-        )
-        s.add(v)
-        s.flush()
-        _audit_plan(s, entry, doc)
-        info = _version_info(v)
-    entry.written = True
-    return info
-
-
-def request_cancel(db: Database, plan_id: str, number: int) -> str:
-    """Mark a version cancelled (queued) or ask its worker to stop (running); return the status."""
-    with db.begin() as s:
-        v = s.get(Version, (plan_id, number))
-        assert v is not None
-        if v.status == "queued":
-            v.status, v.finished_at = "cancelled", utcnow()
-            v.error_code, v.error_message = "cancelled", "cancelled before it started"
-        elif v.status == "running":
-            v.cancel_requested = True
-        return v.status
-
-
-def grants(db: Database, plan_id: str) -> list[tuple[str, datetime]]:
-    with db.read() as s:
-        rows = s.execute(
-            select(Grant.agency, Grant.created_at)
-            .where(Grant.plan_id == plan_id)
-            .order_by(Grant.agency)
-        ).all()
-        return [(r[0], r[1]) for r in rows]
-
-
-def grant(db: Database, principal: Principal, plan_id: str, agency: str) -> bool:
-    """Let ``agency`` read the plan; False if it already could."""
-    with db.begin() as s:
-        if s.get(Grant, (plan_id, agency)) is not None:
-            return False
-        s.add(Grant(plan_id=plan_id, agency=agency, granted_by=principal.id, created_at=utcnow()))
-        return True
-
-
-def revoke(db: Database, plan_id: str, agency: str) -> bool:
-    with db.begin() as s:
-        row = s.get(Grant, (plan_id, agency))
-        if row is None:
-            return False
-        s.delete(row)
-        return True
-
-
-def access_report(db: Database, plan_id: str, limit: int, offset: int) -> list[AuditRow]:
-    """Who read or tried to change this plan, from the audit log (AC-7)."""
-    with db.read() as s:
-        return list(
-            s.scalars(
-                select(AuditRow)
-                .where(AuditRow.object_id == plan_id)
-                .order_by(AuditRow.seq)
-                .limit(limit)
-                .offset(offset)
-            ).all()
-        )

@@ -39,9 +39,16 @@ def split(scenario: Scenario, plan: Plan) -> list[Part]:
                 "segments": segments,
                 "assignments": [a for a in plan.assignments if a.segment in ids],
                 "handovers": [h for h in plan.handovers if h.movement == m.id],
+                "authorisations": [
+                    a for a in plan.authorisations if a.country in m.route.countries
+                ],
                 "route": m.route,
                 "movements": [],
                 "transfers": [],
+                # Each movement's requests are due its lead times before it leaves.
+                "operation": plan.operation.model_copy(
+                    update={"departure": segments[0].nominal_start}
+                ),
             }
         )
         single = movement_scenario(scenario, spec, segments[0].nominal_start)

@@ -20,7 +20,7 @@ from geodata.routing import Route
 from planner import assemble
 from planner.model.problem import RouteOption
 from planner.plan import Out, PlanSegment
-from planner.reasons import PlanningError
+from planner.reasons import PlanningError, Reason
 from planner.resolve.authorisation import request_by
 from planner.resolve.clock.context import clock_context
 from planner.resolve.findings import relaxed
@@ -49,6 +49,18 @@ def brief_routes(scenario: Scenario, geo: Geodata, *, now: datetime | None = Non
     Raises:
         PlanningError: the scenario cannot be cut into segments at all (a bad place).
     """
+    if scenario.movements:
+        raise PlanningError(
+            "invalid",
+            [
+                Reason(
+                    code="not_supported",
+                    subject="movements",
+                    message="briefs and judging of an operation of several movements are not "
+                    "supported yet: give each movement as an exercise of its own",
+                )
+            ],
+        )
     base = without_unlawful_observation(scenario) if observation_reasons(scenario) else scenario
     routes: list[Route] = []
     options: list[RouteOption] = []

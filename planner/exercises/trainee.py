@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import AwareDatetime, Field, ValidationError
+from pydantic import Field, ValidationError
 
-from planner.fields import Ident, Iso3
+from planner.fields import Ident, Instant, Iso3
 from planner.io import ScenarioError, describe, jsonable
 from planner.strict import Model
 
@@ -54,7 +54,7 @@ class TraineeAuthorisation(Model):
     """A request the trainee will make, and by when."""
 
     country: Iso3 = Field(description="The state asked (ISO3)")
-    request_by: AwareDatetime = Field(description="When the request goes out, ISO 8601")
+    request_by: Instant = Field(description="When the request goes out, ISO 8601")
     kind: Literal["delivery", "observation"] = Field(
         default="delivery", description="delivery (default) or observation"
     )

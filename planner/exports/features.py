@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import escape
 from typing import Any
 
 import simplekml
@@ -112,7 +113,8 @@ def plan_kml(plan: Plan) -> str:
         ls = folder.newlinestring(
             name=f"{seg.id} {', '.join(teams.get(seg.id, []))}",
             coords=line,
-            description=f"{seg.from_.name} to {seg.to.name}",
+            # KML viewers show descriptions as HTML: names are escaped for it (and for XML).
+            description=f"{escape(seg.from_.name)} to {escape(seg.to.name)}",
         )
         ls.timespan.begin, ls.timespan.end = _iso(seg.nominal_start), _iso(seg.nominal_end)
     hfolder = kml.newfolder(name="Handovers")

@@ -39,16 +39,27 @@ def movement_lines(plan: Plan) -> dict[str | None, LineString]:
 
 
 def segment_lines(plan: Plan) -> dict[str, Coords]:
-    """Each segment's part of its movement's route line (lon, lat), found by projecting its ends."""
-    lines = movement_lines(plan)
+    """Each segment's part of its route line (lon, lat), found by projecting its ends.
+
+    With several movements, each movement's segments are cut from its own route.
+    """
+    if not plan.movements:
+        return _cut(route_line(plan), plan.segments)
     out: dict[str, Coords] = {}
-    pos: dict[str | None, float] = {}
-    for seg in plan.segments:
-        key = seg.movement if seg.movement in lines else None
-        line = lines.get(key)
-        if line is None:
-            continue
-        a = max(pos.get(key, 0.0), line.project(Point(seg.from_.lon, seg.from_.lat)))
+    for m in plan.movements:
+        coords = coords_of(m.route.geometry)
+        line = LineString(coords) if len(coords) > 1 else None
+        out |= _cut(line, [s for s in plan.segments if s.movement == m.id])
+    return out
+
+
+def _cut(line: LineString | None, segments: list[PlanSegment]) -> dict[str, Coords]:
+    out: dict[str, Coords] = {}
+    if line is None:
+        return out
+    pos = 0.0
+    for seg in segments:
+        a = max(pos, line.project(Point(seg.from_.lon, seg.from_.lat)))
         b = max(a, line.project(Point(seg.to.lon, seg.to.lat)))
         piece = ops.substring(line, a, b)
         coords = (
@@ -57,18 +68,37 @@ def segment_lines(plan: Plan) -> dict[str, Coords]:
             else [(seg.from_.lon, seg.from_.lat)] * 2
         )
         out[seg.id] = [(round(x, 5), round(y, 5)) for x, y in coords]
-        pos[key] = b
+        pos = b
     return out
 
 
 def track(plan: Plan) -> list[tuple[datetime, float, float]]:
-    """(expected time, lon, lat) of the consignment at each segment boundary and along it."""
+    """(expected time, lon, lat) of the consignment at each segment boundary and along it.
+
+    With several movements, the consignment is the first movement's, on through its transfers.
+    """
     lines = segment_lines(plan)
     out: list[tuple[datetime, float, float]] = []
-    for seg in plan.segments:
+    for seg in consignment_segments(plan):
         coords = lines.get(seg.id) or [(seg.from_.lon, seg.from_.lat), (seg.to.lon, seg.to.lat)]
         out += _along(seg, coords)
     return out
+
+
+def consignment_segments(plan: Plan) -> list[PlanSegment]:
+    """The segments the consignment travels, in order.
+
+    All of them; or with several movements those of the first movement and of each movement a
+    transfer hands the goods on to.
+    """
+    if not plan.movements:
+        return list(plan.segments)
+    chain = [plan.movements[0].id]
+    while nxt := next((t.to for t in plan.transfers if t.from_ == chain[-1]), None):
+        if nxt in chain:
+            break
+        chain.append(nxt)
+    return [s for m in chain for s in plan.segments if s.movement == m]
 
 
 def _along(seg: PlanSegment, coords: Coords) -> list[tuple[datetime, float, float]]:

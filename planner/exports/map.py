@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -22,7 +23,8 @@ from jinja2 import Template
 from shapely.geometry import Polygon, box, mapping
 
 from geodata.layers import Geodata
-from planner.exports.geometry import coords_of, route_line, track
+from planner.exports.geometry import coords_of, route_line, segment_lines, track
+from planner.exports.holds import holds_layer
 from planner.exports.maplayers import LABEL_STYLE, add_labels, add_watch_layer
 from planner.exports.offline import make_offline
 from planner.plan import Plan
@@ -48,7 +50,14 @@ def agency_colours(plan: Plan) -> dict[str, str]:
 
 
 def _esc(text: object) -> str:
-    return html.escape(str(text))
+    """Text for HTML that folium may also put inside a JavaScript template literal.
+
+    Tooltips and popups: HTML-escaped, and the three characters a template literal interprets
+    (backtick, dollar, backslash) written as character references, so it is shown as written
+    and never runs.
+    """
+    escaped = html.escape(str(text))
+    return escaped.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
 
 
 def _fmt(t: datetime) -> str:
@@ -117,6 +126,12 @@ def _panel(plan: Plan, colours: dict[str, str], several: bool = False) -> str:
         f'margin-right:6px;vertical-align:middle"></span>{_esc(a)}</div>'
         for a, c in colours.items()
     )
+    styles = {"14 8": "dashed", "3 7": "dotted", "14 6 3 6": "dash-dot", "24 8": "long dashes"}
+    rows += "".join(
+        f"<div>movement {_esc(m.id)} ({_esc(m.consignment)}): "
+        f"{styles.get(dash or '', 'solid')} line</div>"
+        for m, dash in zip(plan.movements, movement_dashes(plan).values(), strict=True)
+    )
     return f"""
 <div id="cdplan-banner" style="position:fixed;top:10px;left:50%;transform:translateX(-50%);
  z-index:1000;background:#111;color:#fff;padding:6px 14px;border-radius:4px;
@@ -128,7 +143,8 @@ def _panel(plan: Plan, colours: dict[str, str], several: bool = False) -> str:
  <div style="margin-top:4px"><span style="color:#000">&#9679;</span> handover (border / port /
  relief)</div><div><span style="color:#555">&#9675;</span> team base, dashed: first move</div>
  <div><span style="background:#c0392b;opacity:.5">&nbsp;&nbsp;&nbsp;</span> no cooperating
- authority</div><div><span style="color:#ffd700">&#9679;</span> consignment (time slider)</div>
+ authority</div><div><span style="color:#ffd700">&#9679;</span> consignment (time slider);
+ with a black ring: a transfer between movements</div>
 </div>
 <style>.cdplan-slider{{background:#fff;padding:6px 8px;border:1px solid #999;border-radius:4px;
  width:320px;font:12px sans-serif}}</style>
@@ -149,6 +165,39 @@ def _several(colours: dict[str, str]) -> str:
         f'<div id="cdplan-several" style="margin-top:4px">{sample}striped, white centre line: '
         "watched by two or more teams at once, one colour per watching agency</div>"
     )
+
+
+# Each movement of an operation of several has its own line: the first solid, then dashed and
+# dotted, so that a truck, its scout car and a van read apart whatever agency watches them.
+MOVEMENT_DASHES = (None, "14 8", "3 7", "14 6 3 6", "24 8")
+
+
+def movement_dashes(plan: Plan) -> dict[str, str | None]:
+    """The line style of each movement (empty for a plan of one movement)."""
+    return {m.id: MOVEMENT_DASHES[i % len(MOVEMENT_DASHES)] for i, m in enumerate(plan.movements)}
+
+
+def _transfers(plan: Plan, m: folium.Map) -> None:
+    """The places where the goods pass from one movement to the next, as a layer."""
+    if not plan.transfers:
+        return
+    layer = folium.FeatureGroup(name="Transfers between movements")
+    for t in plan.transfers:
+        # A plain circle marker: a polygon marker needs a plugin the offline page does not carry.
+        folium.CircleMarker(
+            (t.place.lat, t.place.lon),
+            radius=10,
+            color="#000",
+            weight=3,
+            fill=True,
+            fill_color="#ffd700",
+            fill_opacity=1,
+            tooltip=_esc(
+                f"transfer {t.from_} to {t.to} at {t.place.name}, from {t.start_local}; "
+                f"{_fmt(t.start)} to {_fmt(t.end)}"
+            ),
+        ).add_to(layer)
+    layer.add_to(m)
 
 
 def base_map(geo: Geodata, view: Polygon) -> folium.Map:
@@ -201,16 +250,31 @@ def base_map(geo: Geodata, view: Polygon) -> folium.Map:
                 "weight": 1,
                 "fillOpacity": 0.35,
             },
-            tooltip=f"{area.name}: {area.wording}",
+            tooltip=_esc(f"{area.name}: {area.wording}"),
         ).add_to(restricted)
     restricted.add_to(m)
     return m
 
 
-def render_map(plan: Plan, geo: Geodata) -> str:
-    """The map as one self-contained, offline HTML page."""
+def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None) -> str:
+    """The map as one self-contained, offline HTML page.
+
+    ``holds``: the share of sampled worlds in which each handover holds (``cdplan
+    robustness``), in the order of ``plan.handovers``; shown as a layer of its own.
+    """
     line = route_line(plan)
     bounds = line.bounds if line is not None else (19.0, 36.0, 50.0, 50.0)
+    if plan.movements:
+        # Every movement's line is in view, not only the first's.
+        corners = [p for coords in segment_lines(plan).values() for p in coords] or [
+            (bounds[0], bounds[1])
+        ]
+        bounds = (
+            min(x for x, _ in corners),
+            min(y for _, y in corners),
+            max(x for x, _ in corners),
+            max(y for _, y in corners),
+        )
     view = box(bounds[0] - 8, bounds[1] - 5, bounds[2] + 8, bounds[3] + 5)
     m = base_map(geo, view)
     root: Any = m.get_root()
@@ -232,7 +296,10 @@ def render_map(plan: Plan, geo: Geodata) -> str:
     alternatives.add_to(m)
 
     colours = agency_colours(plan)
-    several = add_watch_layer(m, plan, colours, _esc, "Route by watching agency")
+    several = add_watch_layer(
+        m, plan, colours, _esc, "Route by watching agency", movement_dashes(plan)
+    )
+    _transfers(plan, m)
 
     points = folium.FeatureGroup(name="Handovers")
     for h in plan.handovers:
@@ -255,6 +322,8 @@ def render_map(plan: Plan, geo: Geodata) -> str:
             tooltip=_esc(f"{h.kind}: {h.place.name}"),
         ).add_to(points)
     points.add_to(m)
+    if holds is not None:
+        holds_layer(plan, holds).add_to(m)
 
     bases = folium.FeatureGroup(name="Team bases and first moves")
     first_post: dict[str, tuple[float, float]] = {}

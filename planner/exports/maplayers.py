@@ -57,14 +57,26 @@ def stripes(n: int) -> list[dict[str, str]]:
 
 
 def add_watch_layer(
-    m: folium.Map, plan: Plan, colours: dict[str, str], esc: Any, name: str
+    m: folium.Map,
+    plan: Plan,
+    colours: dict[str, str],
+    esc: Any,
+    name: str,
+    dashes: dict[str, str | None] | None = None,
 ) -> bool:
-    """Draw the route by watching agency; True when some stretch has more than one watcher."""
+    """Draw the route by watching agency; True when some stretch has more than one watcher.
+
+    ``dashes``: each movement's line style, in an operation of several (stripes, where two
+    teams watch at once, take the place of the dashes). The first movement is drawn last, on
+    top; a stretch nobody watches is thin and grey (a scout car watched only where it is cheap).
+    """
+    dashes = dashes or {}
     watch = folium.FeatureGroup(name=name)
     lines = segment_lines(plan)
     seen = watchers(plan)
+    rank = {mv.id: i for i, mv in enumerate(plan.movements)}
     several = False
-    for seg in plan.segments:
+    for seg in sorted(plan.segments, key=lambda s: -rank.get(s.movement or "", 0)):
         coords = lines.get(seg.id)
         if not coords:
             continue
@@ -75,15 +87,21 @@ def add_watch_layer(
             f"teams {teams}; window {seg.start_local} to {seg.end_local}"
         )
         path = [(y, x) for x, y in coords]
+        dash = "8 6" if seg.mode == "ferry" else dashes.get(seg.movement or "")
+        if not pairs:
+            folium.PolyLine(
+                path, color="#9a9a9a", weight=3, opacity=0.9, dash_array=dash, tooltip=tip
+            ).add_to(watch)
+            continue
         several |= len(pairs) > 1
-        for (_, agency), pattern in zip(pairs or [("", "")], stripes(len(pairs)), strict=True):
+        for (_, agency), pattern in zip(pairs, stripes(len(pairs)), strict=True):
             folium.PolyLine(
                 path,
                 color=colours.get(agency, "#000"),
                 weight=WEIGHT_PX,
                 opacity=0.95,
                 tooltip=tip,
-                **(pattern or ({"dash_array": "8 6"} if seg.mode == "ferry" else {})),
+                **(pattern or ({"dash_array": dash} if dash else {})),
             ).add_to(watch)
         if len(pairs) > 1:
             folium.PolyLine(path, color="#fff", weight=1.5, opacity=1, tooltip=tip).add_to(watch)

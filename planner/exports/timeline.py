@@ -5,10 +5,20 @@ It is written with the plotly.js bundled in the plotly wheel (no CDN).
 
 from __future__ import annotations
 
+from html import escape
+
 import plotly.graph_objects as go
 
 from planner.exports.map import agency_colours
 from planner.plan import Plan
+
+
+def _t(text: str) -> str:
+    """Text for plotly's labels, which read a few HTML tags: shown as written, never as markup.
+
+    Plotly turns the character references back into the characters.
+    """
+    return escape(text, quote=False)
 
 
 def render_timeline(plan: Plan) -> str:
@@ -34,7 +44,7 @@ def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Fig
     fig = go.Figure()
     # ETA windows of the consignment: one bar per segment (earliest entry to latest exit).
     for seg in plan.segments:
-        label = "consignment (ETA window)"
+        label = f"{seg.movement} (ETA window)" if seg.movement else "consignment (ETA window)"
         fig.add_trace(
             go.Bar(
                 base=[seg.start],
@@ -45,7 +55,7 @@ def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Fig
                 marker_line_color="#999",
                 marker_line_width=1,
                 showlegend=False,
-                hovertext=f"{seg.id} {seg.mode}: {seg.from_.name} to {seg.to.name}<br>"
+                hovertext=f"{seg.id} {seg.mode}: {_t(seg.from_.name)} to {_t(seg.to.name)}<br>"
                 f"window {seg.start_local} to {seg.end_local}<br>expected "
                 f"{seg.nominal_start:%d %b %H:%M} to {seg.nominal_end:%d %b %H:%M} UTC",
                 hoverinfo="text",
@@ -58,9 +68,19 @@ def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Fig
     first: dict[str, int] = {}
     for a in plan.assignments:
         first[a.team] = min(first.get(a.team, len(order)), order.get(a.segment, len(order)))
-    for a in sorted(plan.assignments, key=lambda a: (first[a.team], a.team, a.expected_start)):
+    movement_order = {m.id: i for i, m in enumerate(plan.movements)}
+    for a in sorted(
+        plan.assignments,
+        key=lambda a: (
+            movement_order.get(a.movement or "", 0),
+            first[a.team],
+            a.team,
+            a.expected_start,
+        ),
+    ):
         country = teams[a.team].country if a.team in teams else ""
-        label = f"{country} · {a.agency} · {a.team}"
+        # With several movements the rows are grouped by movement.
+        label = f"{a.movement + ' · ' if a.movement else ''}{country} · {a.agency} · {a.team}"
         fig.add_trace(
             go.Bar(
                 base=[a.expected_start],
@@ -86,6 +106,8 @@ def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Fig
             go.Scatter(
                 x=[h.end],
                 y=[
+                    # A transfer's handover sits on the row of the movement it hands to.
+                    f"{(h.movement or '').split('>')[-1] + ' · ' if h.movement else ''}"
                     f"{teams[h.to_team].country if h.to_team in teams else ''} · "
                     f"{h.to_agency} · {h.to_team}"
                 ],
@@ -94,14 +116,14 @@ def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Fig
                 name="handover",
                 legendgroup="handover",
                 showlegend=h is plan.handovers[0],
-                hovertext=f"{h.kind} handover at {h.place.name}: {h.from_team} to {h.to_team}<br>"
-                f"{h.start_local} to {h.end_local}",
+                hovertext=f"{h.kind} handover at {_t(h.place.name)}: "
+                f"{h.from_team} to {h.to_team}<br>{h.start_local} to {h.end_local}",
                 hoverinfo="text",
             )
         )
     op = plan.operation
     fig.update_layout(
-        title=f"{op.marking} · {op.name} ({op.id}) · {plan.status} · times UTC",
+        title=f"{op.marking} · {_t(op.name)} ({op.id}) · {plan.status} · times UTC",
         barmode="overlay",
         xaxis={"type": "date", "title": "UTC"},
         yaxis={"categoryorder": "array", "categoryarray": list(dict.fromkeys(rows))[::-1]},

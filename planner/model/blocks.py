@@ -56,72 +56,67 @@ class Block:
         return self.expected_watch
 
 
+def _block(
+    problem: Problem,
+    route: RouteOption,
+    team: TeamSpec,
+    i: int,
+    j: int,
+    lawful: Lawful,
+    remote: bool,
+) -> Block:
+    """The block of ``team`` on segments ``i..j`` with what its run costs (``lawful``)."""
+    segs = route.segments
+    first, last = segs[i], segs[j]
+    return Block(
+        id=f"r{route.index}:{team.id}:{i}-{j}" + (":remote" if remote else ""),
+        route=route.index,
+        team=team.id,
+        first=i,
+        last=j,
+        start=first.start - problem.overlap,
+        end=last.end,
+        travel=lawful.travel,
+        follow=lawful.follow,
+        duty_start=lawful.duty_start,
+        duty_end=lawful.duty_end,
+        expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
+        # A beacon watched from a desk is no physical following.
+        expected_follow=0
+        if remote
+        else sum(s.nominal_end - s.nominal_start for s in segs[i : j + 1] if s.following),
+        foreign_minutes=lawful.foreign_minutes,
+        foreign_km=round(lawful.foreign_km, 2),
+        foreign_country=lawful.foreign_country,
+        remote=remote,
+    )
+
+
 def remote_blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful remote block of a technical ``team`` on ``route`` (see check_remote_run)."""
     if problem.remote is None or "technical" not in team.capabilities:
         return
-    segs = route.segments
-    for i, first in enumerate(segs):
-        for j in range(i, len(segs)):
+    for i in range(len(route.segments)):
+        for j in range(i, len(route.segments)):
             verdict = check_remote_run(problem, route, team, i, j)
             if isinstance(verdict, Broken):
                 if verdict.final:
                     break
                 continue
-            last = segs[j]
-            yield Block(
-                id=f"r{route.index}:{team.id}:{i}-{j}:remote",
-                route=route.index,
-                team=team.id,
-                first=i,
-                last=j,
-                start=first.start - problem.overlap,
-                end=last.end,
-                travel=0,
-                follow=0,
-                duty_start=verdict.duty_start,
-                duty_end=verdict.duty_end,
-                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
-                expected_follow=0,
-                foreign_minutes=0,
-                foreign_km=0.0,
-                foreign_country=None,
-                remote=True,
-            )
+            yield _block(problem, route, team, i, j, verdict, remote=True)
 
 
 def blocks_for(problem: Problem, route: RouteOption, team: TeamSpec) -> Iterator[Block]:
     """Every lawful block of ``team`` on ``route`` (the rules are in planner.model.rules)."""
     yield from remote_blocks_for(problem, route, team)
-    segs = route.segments
-    for i, first in enumerate(segs):
-        for j in range(i, len(segs)):
+    for i in range(len(route.segments)):
+        for j in range(i, len(route.segments)):
             verdict = check_run(problem, route, team, i, j)
             if isinstance(verdict, Broken):
                 if verdict.final:
                     break
                 continue
-            last = segs[j]
-            yield Block(
-                id=f"r{route.index}:{team.id}:{i}-{j}",
-                route=route.index,
-                team=team.id,
-                first=i,
-                last=j,
-                start=first.start - problem.overlap,
-                end=last.end,
-                travel=verdict.travel,
-                follow=verdict.follow,
-                duty_start=verdict.duty_start,
-                duty_end=verdict.duty_end,
-                expected_watch=last.nominal_end - first.nominal_start + problem.overlap,
-                expected_follow=sum(
-                    s.nominal_end - s.nominal_start for s in segs[i : j + 1] if s.following
-                ),
-                foreign_minutes=verdict.foreign_minutes,
-                foreign_km=round(verdict.foreign_km, 2),
-                foreign_country=verdict.foreign_country,
-            )
+            yield _block(problem, route, team, i, j, verdict, remote=False)
 
 
 def given_block(
@@ -142,50 +137,25 @@ def given_block(
     that the rules do not allow is costed as a team on the spot.
     """
     if remote:
-        found = next(
-            (
-                b
-                for b in remote_blocks_for(problem, route, team)
-                if b.first == first and b.last == last
-            ),
-            None,
-        )
-        if found is not None:
-            return found
+        verdict = check_remote_run(problem, route, team, first, last)
+        if isinstance(verdict, Lawful):
+            return _block(problem, route, team, first, last, verdict, remote=True)
     verdict = check_run(problem, route, team, first, last)
-    segs = route.segments
-    run = segs[first : last + 1]
-    head, tail = segs[first], segs[last]
     if isinstance(verdict, Broken):
+        segs = route.segments
+        run = segs[first : last + 1]
         travel = team.reach.get((route.index, first), 0)
         abroad = [s for s in run if team.country not in s.countries]
         verdict = Lawful(
             travel=travel,
             follow=sum(s.follow_max for s in run),
-            duty_start=head.nominal_start - problem.overlap - travel,
-            duty_end=head.nominal_start + sum(s.max_minutes for s in run),
+            duty_start=segs[first].nominal_start - problem.overlap - travel,
+            duty_end=segs[first].nominal_start + sum(s.max_minutes for s in run),
             foreign_minutes=sum(s.max_minutes for s in abroad),
             foreign_km=sum(s.km for s in abroad),
             foreign_country=abroad[0].country if abroad else None,
         )
-    return Block(
-        id=f"r{route.index}:{team.id}:{first}-{last}",
-        route=route.index,
-        team=team.id,
-        first=first,
-        last=last,
-        start=head.start - problem.overlap,
-        end=tail.end,
-        travel=verdict.travel,
-        follow=verdict.follow,
-        duty_start=verdict.duty_start,
-        duty_end=verdict.duty_end,
-        expected_watch=tail.nominal_end - head.nominal_start + problem.overlap,
-        expected_follow=sum(s.nominal_end - s.nominal_start for s in run if s.following),
-        foreign_minutes=verdict.foreign_minutes,
-        foreign_km=round(verdict.foreign_km, 2),
-        foreign_country=verdict.foreign_country,
-    )
+    return _block(problem, route, team, first, last, verdict, remote=False)
 
 
 class ModelTooLargeError(ValueError):

@@ -245,6 +245,13 @@ def prepare(scenario: Scenario, previous: Plan, event: Event, geo: Geodata) -> R
     Raises:
         ScenarioError: the event does not fit this plan; each error names its field.
     """
+    if scenario.movements:
+        raise event_error(
+            "plan",
+            "events on an operation of several movements are not supported yet",
+            "write what happened into the scenario (a later departure, a team's availability, "
+            "movement.closures) and plan it again",
+        )
     at = event.at.astimezone(UTC)
     _check_time(scenario, previous, event, at)
     effect = effect_of(scenario, previous, event, geo)

@@ -9,10 +9,10 @@ from __future__ import annotations
 import json
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
+from pydantic import ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
 from geodata.schema import Vehicle
-from planner.fields import Ident, Iso3, Place
+from planner.fields import FreeText, Ident, Instant, Iso3, Place
 from planner.io import ScenarioError, describe, jsonable
 from planner.itinerary import MAX_WAYPOINTS
 from planner.movement import MAX_STOP_MINUTES
@@ -25,8 +25,8 @@ class _Event(Model):
 
     model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
 
-    at: AwareDatetime = Field(description="When it happened or was reported, ISO 8601 with offset")
-    note: str | None = Field(default=None, max_length=500, description="Free text for the log")
+    at: Instant = Field(description="When it happened or was reported, ISO 8601 with offset")
+    note: FreeText | None = Field(default=None, max_length=500, description="Free text for the log")
 
 
 class Delay(_Event):
@@ -85,7 +85,7 @@ class FerryCancelled(_Event):
 
     kind: Literal["ferry_cancelled"] = Field(description="A sailing is cancelled")
     line: str = Field(pattern=CROSSING_ID, description="Ferry line id, e.g. FERRY-burgas-batumi")
-    sailing: AwareDatetime = Field(description="Its departure, ISO 8601 with offset")
+    sailing: Instant = Field(description="Its departure, ISO 8601 with offset")
 
 
 class CounterSurveillance(_Event):
@@ -110,8 +110,8 @@ class BorderClosed(_Event):
 
     kind: Literal["border_closed"] = Field(description="A crossing closes for a while")
     crossing: str = Field(pattern=CROSSING_ID, description="Geodata crossing id")
-    from_: AwareDatetime = Field(alias="from", description="Closed from, ISO 8601 with offset")
-    to: AwareDatetime = Field(description="Open again from, ISO 8601 with offset")
+    from_: Instant = Field(alias="from", description="Closed from, ISO 8601 with offset")
+    to: Instant = Field(description="Open again from, ISO 8601 with offset")
 
     @model_validator(mode="after")
     def _order(self) -> BorderClosed:
@@ -129,8 +129,8 @@ class TeamAvailable(_Event):
 
     kind: Literal["team_available"] = Field(description="A team becomes available")
     team: Ident = Field(description="The team's id")
-    from_: AwareDatetime = Field(alias="from", description="Available from, ISO 8601 with offset")
-    to: AwareDatetime = Field(description="Available until, ISO 8601 with offset")
+    from_: Instant = Field(alias="from", description="Available from, ISO 8601 with offset")
+    to: Instant = Field(description="Available until, ISO 8601 with offset")
     agency: Ident | None = Field(default=None, description="A new team's agency id")
     base: Place | None = Field(default=None, description="A new team's base")
     capabilities: list[Capability] | None = Field(

@@ -28,6 +28,7 @@ from geodata.routing import Route
 from planner.model.problem import RouteOption
 from planner.movements import MovementSpec
 from planner.reasons import PlanningError, Reason
+from planner.resolve.places import place_errors
 from planner.resolve.resolver import Resolved, problem_for, resolve_scenario
 from planner.scenario import Scenario
 
@@ -144,6 +145,15 @@ def resolve_operation(scenario: Scenario, geo: Geodata, *, now: datetime | None 
         PlanningError: a movement that cannot be planned (its reasons name the movement), or
             transfers that do not join their movements.
     """
+    bad = place_errors(scenario, geo)
+    if bad:
+        raise PlanningError(
+            "invalid",
+            [
+                Reason(code="bad_place", message=f"{e['msg']} ({e['fix']})", subject=e["loc"])
+                for e in bad
+            ],
+        )
     _check_transfers(scenario, geo)
     planned_at = (scenario.operation.planned_at or now or datetime.now(UTC)).astimezone(UTC)
     departures: dict[str, datetime] = {}

@@ -32,18 +32,25 @@ def named_places(
     modes are. An itinerary goes where it goes, so its waypoints may lie in a restricted area;
     the planner then says so in the domain's words.
     """
-    route = scenario.route
     land = _land(scenario)
-    if route.origin is not None:
-        yield "route.origin", route.origin, land, False
-    if route.destination is not None:
-        yield "route.destination", route.destination, land, False
-    for i, p in enumerate(route.via):
-        yield f"route.via[{i}]", p, land, False
-    for i, p in enumerate(route.waypoints or []):
-        yield f"route.waypoints[{i}]", p, land, True
-    for i, stop in enumerate(scenario.movement.stops):
-        yield f"movement.stops[{i}].at", stop.at, land, True
+    moves = (
+        [(f"movements[{i}].", m.route, m.movement) for i, m in enumerate(scenario.movements)]
+        if scenario.movements
+        else [("", scenario.route, scenario.movement)]
+    )
+    for prefix, route, movement in moves:
+        if route.origin is not None:
+            yield f"{prefix}route.origin", route.origin, land, False
+        if route.destination is not None:
+            yield f"{prefix}route.destination", route.destination, land, False
+        for i, p in enumerate(route.via):
+            yield f"{prefix}route.via[{i}]", p, land, False
+        for i, p in enumerate(route.waypoints or []):
+            yield f"{prefix}route.waypoints[{i}]", p, land, True
+        for i, stop in enumerate(movement.stops):
+            yield f"{prefix}movement.stops[{i}].at", stop.at, land, True
+    for i, t in enumerate(scenario.transfers):
+        yield f"transfers[{i}].at", t.at, land, True
     for i, team in enumerate(scenario.teams):
         yield f"teams[{i}].base", team.base, None, False
     for i, p in enumerate(scenario.rules.no_handover_at):

@@ -13,13 +13,14 @@ from geodata import GeodataError, Mode, NoRouteError, RouteRequest, best_routes
 from geodata.layers import Geodata
 from geodata.places import Coordinates, resolve
 from geodata.routing import Leg, Route, itinerary
+from planner.legal import Delivery
 from planner.model.problem import RouteOption, Spot
 from planner.reasons import PlanningError, Reason
 from planner.resolve import atoms, law
 from planner.resolve import segments as seg
 from planner.resolve.authorisation import authorised_countries, unauthorised
 from planner.resolve.clock.context import ClockContext
-from planner.resolve.clock.schedule import schedule
+from planner.resolve.clock.schedule import Timed, schedule
 from planner.scenario import Scenario
 
 
@@ -226,14 +227,22 @@ def _via_and_stops(
     return tuple(p for _, _, p in sorted(placed, key=lambda t: (t[0], t[1])))
 
 
-def route_option(
-    scenario: Scenario, geo: Geodata, route: Route, index: int, clock: ClockContext
-) -> RouteOption:
-    """A geodata route as the model sees it: cut into segments with their windows.
+def timed_groups(
+    scenario: Scenario, geo: Geodata, route: Route, clock: ClockContext
+) -> list[list[Timed]]:
+    """A geodata route's atoms, timed and grouped into segments (see :func:`_timed`)."""
+    return _timed(scenario, geo, route, clock)[0]
+
+
+def _timed(
+    scenario: Scenario, geo: Geodata, route: Route, clock: ClockContext
+) -> tuple[list[list[Timed]], dict[str, set[Delivery]]]:
+    """A geodata route's atoms, timed on the convoy's clock and grouped into segments.
 
     The known stops are inserted at their places, the route is cut at the limits of foreign
-    observation, the convoy's clock adds its pauses and waits and times every stretch
-    (:mod:`planner.resolve.clock.schedule`), and segment ids are ``R<index + 1>-S<nn>``.
+    observation, and the convoy's clock adds its pauses and waits and times every stretch
+    (:mod:`planner.resolve.clock.schedule`). One group per segment, in route order; the
+    robustness replay walks the same atoms. Also the content modes on each state's stretch.
 
     Raises:
         PlanningError: status ``invalid`` when a stop's place cannot be resolved or is not on
@@ -275,7 +284,23 @@ def route_option(
         timed = seg.split_shifts(schedule(items, clock))
     except PlanningError as exc:
         raise PlanningError(exc.status, exc.reasons, route=route) from exc
-    segs = seg.segments_from(seg.group(timed, frozenset(forced)), prefix=f"R{index + 1}-S")
+    return seg.group(timed, frozenset(forced)), modes
+
+
+def route_option(
+    scenario: Scenario, geo: Geodata, route: Route, index: int, clock: ClockContext
+) -> RouteOption:
+    """A geodata route as the model sees it: cut into segments with their windows.
+
+    The route's atoms are timed and grouped by :func:`timed_groups`; segment ids are
+    ``R<index + 1>-S<nn>``.
+
+    Raises:
+        PlanningError: status ``invalid`` when a stop's place cannot be resolved or is not on
+            the route; ``infeasible`` when a ferry has no usable sailing.
+    """
+    groups, modes = _timed(scenario, geo, route, clock)
+    segs = seg.segments_from(groups, prefix=f"R{index + 1}-S")
     crossings = tuple(atoms.spot_for(geo, c.id) for c in route.crossings)
     return RouteOption(
         index=index,

@@ -27,6 +27,7 @@ from api.security import Principal, Role
 from api.settings import Settings, load_settings
 from api.store import jobs, plans
 from api.store.database import Database
+from api.store.quotas import Limits
 from api.store.users import add_user
 from geodata import Geodata
 from planner.engine import plan as make_plan
@@ -171,7 +172,7 @@ def seed_plan(db: Database, owner: Principal, solved: Solved | None = None) -> s
         request_id=str(uuid.uuid4()), action="plans.submit", method="POST", path="/v1/plans"
     )
     new = plans.NewPlan(scenario_json, "OP-AURORA", "H2", deadline_seconds=120.0)
-    sub = plans.submit(db, owner, new, entry=entry, max_queued=10_000)
+    sub = plans.submit(db, owner, new, entry=entry, limits=Limits(max_queued=10_000))
     if solved is not None:
         claim = jobs.claim_next(db, 60.0, 3, plan_id=sub.plan.id)
         assert claim is not None and claim.plan_id == sub.plan.id

@@ -1,6 +1,6 @@
 """A live API server in a subprocess, for the fault tests: kill it, restart it, look at its workers.
 
-``LiveServer`` runs ``uvicorn --factory api.app:app_from_env`` on 127.0.0.1 (a free port) with the
+``LiveServer`` runs ``python -m api.serving`` on 127.0.0.1 (a free port) with the
 database and data folder of the test and short timings (lease 2 s, poll 0.1 s). Users are created
 directly in the database. ``close()`` (the ``live_server`` context manager calls it) stops the
 server and fails if any process it or an earlier incarnation started is still alive: workers die
@@ -37,8 +37,10 @@ TERMINAL = frozenset({"done", "failed", "cancelled"})
 
 
 class LiveServer(LocalServer):
-    def __init__(self, database_url: str, data_dir: Path, **settings: object) -> None:
-        super().__init__(database_url, data_dir, {**DEFAULTS, **settings})
+    def __init__(
+        self, database_url: str, data_dir: Path, *, access_log: bool = False, **settings: object
+    ) -> None:
+        super().__init__(database_url, data_dir, {**DEFAULTS, **settings}, access_log=access_log)
         # Migrate before any server starts, so two processes never race to create the tables.
         self.db = Database(database_url, busy_seconds=10.0)
         self._engine = create_engine(normalise_url(database_url))
@@ -135,8 +137,10 @@ class LiveServer(LocalServer):
 
 
 @contextmanager
-def live_server(database_url: str, data_dir: Path, **settings: object) -> Iterator[LiveServer]:
-    server = LiveServer(database_url, data_dir, **settings)
+def live_server(
+    database_url: str, data_dir: Path, *, access_log: bool = False, **settings: object
+) -> Iterator[LiveServer]:
+    server = LiveServer(database_url, data_dir, access_log=access_log, **settings)
     try:
         server.start()
         yield server

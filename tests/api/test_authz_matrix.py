@@ -25,7 +25,8 @@ from sqlalchemy import select, update
 from api.db.tables import AuditRow, User
 from api.deps import CtxDep, get_ctx
 from api.security import OWNER_ONLY, POLICY, PUBLIC_PATHS, Role, allowed
-from api.store import plans
+from api.store import sharing
+from api.store.users import add_user
 from geodata import Geodata
 from tests.api.conftest import (
     AGENCIES,
@@ -78,6 +79,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/geodata/{layer}"): Rule(frozenset({P, C, T, A}), 200),
     ("GET", "/v1/admin/users"): Rule(frozenset({A}), 200),
     ("POST", "/v1/admin/users"): Rule(frozenset({A}), 201),
+    ("POST", "/v1/admin/users/{name}/disable"): Rule(frozenset({A}), 200),
+    ("POST", "/v1/admin/users/{name}/rotate"): Rule(frozenset({A}), 201),
+    ("GET", "/v1/agency/users"): Rule(frozenset({P}), 200),
+    ("POST", "/v1/agency/users/{name}/activate"): Rule(frozenset({P}), 200),
+    ("POST", "/v1/agency/users/{name}/disable"): Rule(frozenset({P}), 200),
     ("GET", "/v1/admin/queue"): Rule(frozenset({A}), 200),
     ("GET", "/v1/audit"): Rule(frozenset({U}), 200),
     ("GET", "/v1/audit/verify"): Rule(frozenset({U}), 200),
@@ -128,8 +134,12 @@ def api_routes(world: World) -> list[APIRoute]:
     return out
 
 
+# The account each account route acts on (of the caller's agency, made for the matrix).
+TARGETS = {"disable": "matrix-disable", "rotate": "matrix-rotate", "activate": "matrix-pending"}
+
+
 def body_for(method: str, path: str) -> dict[str, Any] | None:
-    if method != "POST":
+    if method != "POST" or "{name}" in path:
         return None
     if path in ("/v1/plans", "/v1/scenarios/validate"):
         return scenario_body()
@@ -144,7 +154,8 @@ def body_for(method: str, path: str) -> dict[str, Any] | None:
 
 
 def call(world: World, method: str, path: str, role: str | None, plan_id: str = "") -> Any:
-    url = path.format(plan_id=plan_id, agency=THIRD, layer="countries")
+    name = TARGETS.get(path.rsplit("/", 1)[-1], "")
+    url = path.format(plan_id=plan_id, agency=THIRD, layer="countries", name=name)
     headers = world.headers(role, OWN) if role else {}
     return world.client.request(method, url, json=body_for(method, path), headers=headers)
 
@@ -167,6 +178,8 @@ def mworld(
         )
         for world in make_world(settings, supervise=False):
             world.app.state.services._geo = geo  # the session's geodata: no second load
+            for target in TARGETS.values():
+                add_user(world.db, target, "coordinator", OWN)
             yield world
 
 
@@ -175,9 +188,9 @@ def seed(world: World, aurora: Solved, obj: Obj) -> str:
     pid = seed_plan(world.db, world.principals[(role, obj.owner)], aurora)
     granter = world.principals[(P, obj.owner)]
     if obj.granted:
-        plans.grant(world.db, granter, pid, OWN)
+        sharing.grant(world.db, granter, pid, OWN)
     if obj.owner == OWN:
-        plans.grant(world.db, granter, pid, THIRD)
+        sharing.grant(world.db, granter, pid, THIRD)
     return pid
 
 

@@ -247,16 +247,16 @@ def test_a_stale_attempt_cannot_complete_fail_or_release(db_url: str) -> None:
             v = s.get(Version, (plan_id, 1))
             assert v is not None
             assert (v.status, v.attempt, v.plan_json, v.error_code) == ("running", 2, None, None)
-        from api.store import plans
+        from api.store import versions
 
-        assert plans.artifact(db, plan_id, 1, "map.html") is None
+        assert versions.artifact(db, plan_id, 1, "map.html") is None
 
         assert complete(second, '{"fresh": true}') is True
         assert complete(second, '{"again": true}') is False  # exactly once
-        done = plans.version(db, plan_id, 1)
+        done = versions.version(db, plan_id, 1)
         assert done is not None
         assert (done.status, done.attempt, done.plan_json) == ("done", 2, '{"fresh": true}')
-        assert plans.artifact(db, plan_id, 1, "map.html") == ("text/plain", b"map.html")
+        assert versions.artifact(db, plan_id, 1, "map.html") == ("text/plain", b"map.html")
     finally:
         db.dispose()
 

@@ -8,13 +8,18 @@ it, to run past its deadline, or to shut the app down under it.
 from __future__ import annotations
 
 import json
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from api.store import jobs, plans
+import anyio.to_thread
+import pytest
+
+from api.store import jobs
+from api.store import versions as stored_versions
 from api.store.database import Database
 from api.supervisor import Running, Supervisor
 from cli.localserver import alive
@@ -97,11 +102,11 @@ def test_a_submitted_scenario_is_solved_with_every_output(db_url: str, tmp_path:
             assert r.headers["x-plan-version"] == "1"
         assert json.loads(world.client.get(f"/v1/plans/{plan_id}/geojson", headers=h).content)
         # plan.json is stored as the sixth output; the status document carries the same plan.
-        stored = plans.artifact(world.db, plan_id, 1, "plan.json")
+        stored = stored_versions.artifact(world.db, plan_id, 1, "plan.json")
         assert stored is not None and stored[0] == "application/json"
         assert json.loads(stored[1]) == doc["plan"]
         for name, *_ in OUTPUTS.values():
-            assert plans.artifact(world.db, plan_id, 1, name) is not None, name
+            assert stored_versions.artifact(world.db, plan_id, 1, name) is not None, name
 
 
 def test_delete_of_a_running_job_returns_once_its_worker_has_exited(
@@ -126,7 +131,7 @@ def test_delete_of_a_running_job_returns_once_its_worker_has_exited(
         time.sleep(1.0)
         doc = status(world, plan_id)
         assert doc["status"] == "cancelled" and doc.get("plan") is None
-        assert plans.artifact(world.db, plan_id, 1, "map.html") is None
+        assert stored_versions.artifact(world.db, plan_id, 1, "map.html") is None
         assert [(v["status"], v["attempts"]) for v in versions(world, plan_id)] == [
             ("cancelled", 1)
         ]
@@ -146,7 +151,7 @@ def test_delete_of_a_queued_job_cancels_it_at_once(db_url: str, tmp_path: Path) 
         assert r.json()["status"] == "cancelled"
         assert r.json()["error"]["code"] == "cancelled"
         assert elapsed < 5.0  # no worker to wait for (the wait allows 20 s)
-        v = plans.version(world.db, waiting, 1)
+        v = stored_versions.version(world.db, waiting, 1)
         assert v is not None and v.attempt == 0 and v.started_at is None  # it never ran
         again = world.client.delete(f"/v1/plans/{waiting}", headers=world.headers("planner"))
         assert again.status_code == 200 and again.json()["status"] == "cancelled"
@@ -195,7 +200,54 @@ def test_shutdown_kills_workers_and_puts_their_jobs_back(db_url: str, tmp_path: 
     assert run.process.poll() is not None and not alive(run.process.pid)
     db = Database(db_url, migrate=False)
     try:
-        v = plans.version(db, plan_id, 1)
+        v = stored_versions.version(db, plan_id, 1)
         assert v is not None and (v.status, v.attempt) == ("queued", 1)
     finally:
         db.dispose()
+
+
+def test_delete_waits_for_its_worker_without_holding_a_thread(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While DELETE waits for a worker to stop it holds no thread of the pool: a few slow
+    cancels must not starve every other request of threads."""
+    with supervised(db_url, tmp_path, fault_delay_seconds=60.0) as world:
+        plan_id = submit(world)
+        run = running_worker(world, plan_id)
+        supervisor: Supervisor = world.app.state.services.supervisor
+        # The supervisor does not see the cancel until the test allows it: DELETE has to wait.
+        real_renew = jobs.renew
+        release = threading.Event()
+
+        def held(db: Database, claim: jobs.Claim, lease: float) -> tuple[bool, bool]:
+            ours, cancel = real_renew(db, claim, lease)
+            return ours, cancel and release.is_set()
+
+        monkeypatch.setattr(jobs, "renew", held)
+        answer: list[Any] = []
+        headers = world.headers("planner")
+        t = threading.Thread(
+            target=lambda: answer.append(
+                world.client.delete(f"/v1/plans/{plan_id}", headers=headers)
+            )
+        )
+        t.start()
+        time.sleep(0.5)
+        portal = world.client.portal
+        assert portal is not None
+
+        def borrowed() -> float:
+            return float(anyio.to_thread.current_default_thread_limiter().borrowed_tokens)
+
+        samples = []
+        for _ in range(20):
+            samples.append(portal.call(borrowed))
+            time.sleep(0.05)
+        assert t.is_alive() and not answer  # still waiting for the worker
+        assert min(samples) == 0, samples
+        release.set()
+        t.join(timeout=30)
+        assert answer and answer[0].status_code == 200, answer
+        assert answer[0].json()["status"] == "cancelled"
+        assert run.process.poll() is not None
+        assert supervisor.running == {}

@@ -1,0 +1,73 @@
+"""Alembic migrations on SQLite and PostgreSQL: each one upgrades a database holding data from
+the revision before it, and downgrades again."""
+
+from __future__ import annotations
+
+from alembic import command
+from sqlalchemy import create_engine, inspect, text
+
+from api.db.engine import normalise_url
+from api.db.migrate import alembic_config
+
+NOW = "2026-12-01 10:00:00"
+
+
+def columns(url: str, table: str) -> set[str]:
+    engine = create_engine(normalise_url(url))
+    try:
+        return {c["name"] for c in inspect(engine).get_columns(table)}
+    finally:
+        engine.dispose()
+
+
+def sql(url: str, statement: str) -> list[tuple[object, ...]]:
+    engine = create_engine(normalise_url(url))
+    try:
+        with engine.begin() as c:
+            result = c.execute(text(statement))
+            return [tuple(r) for r in result] if result.returns_rows else []
+    finally:
+        engine.dispose()
+
+
+def test_0002_adds_the_replan_context_and_fails_event_versions_left_waiting(db_url: str) -> None:
+    cfg = alembic_config(db_url)
+    command.upgrade(cfg, "0001")
+    assert "replan_json" not in columns(db_url, "versions")
+    sql(
+        db_url,
+        "INSERT INTO users (id, name, role, agency, token_sha256, active, created_at) "
+        f"VALUES ('u1', 'ana', 'planner', 'GEO-MIA', 'h1', TRUE, '{NOW}')",
+    )
+    sql(
+        db_url,
+        "INSERT INTO plans (id, agency, created_by, handling_code, exercise, operation_id, "
+        "created_at, latest_version) "
+        f"VALUES ('p1', 'GEO-MIA', 'u1', 'H2', FALSE, 'OP', '{NOW}', 3)",
+    )
+    for number, status, event in ((1, "done", "NULL"), (2, "done", "'{}'"), (3, "queued", "'{}'")):
+        sql(
+            db_url,
+            "INSERT INTO versions (plan_id, number, status, attempt, deadline_seconds, "
+            "cancel_requested, scenario_json, event_json, created_by, created_at) VALUES "
+            f"('p1', {number}, '{status}', 0, 100.0, FALSE, '{{}}', {event}, 'u1', '{NOW}')",
+        )
+
+    command.upgrade(cfg, "0002")
+    assert "replan_json" in columns(db_url, "versions")
+    rows = sql(
+        db_url,
+        "SELECT number, status, error_code, replan_json, finished_at IS NOT NULL "
+        "FROM versions ORDER BY number",
+    )
+    assert rows == [
+        (1, "done", None, None, False),
+        (2, "done", None, None, False),
+        # Queued before the upgrade with only the event: it cannot be planned the new way.
+        (3, "failed", "event_not_replanned", None, True),
+    ]
+
+    command.downgrade(cfg, "0001")
+    assert "replan_json" not in columns(db_url, "versions")
+    assert len(sql(db_url, "SELECT number FROM versions")) == 3
+    command.upgrade(cfg, "head")
