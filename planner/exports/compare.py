@@ -21,6 +21,7 @@ from shapely.ops import unary_union
 from geodata.layers import Geodata
 from planner.exports.geometry import route_line, segment_lines
 from planner.exports.map import PALETTE, _Scale, base_map, stable_ids
+from planner.exports.map import _esc as map_text
 from planner.exports.offline import make_offline
 from planner.exports.timeline import timeline_figure
 from planner.plan import ObjectiveTerms, Plan
@@ -119,7 +120,9 @@ def _marking(a: Plan, b: Plan) -> str:
 
 def _layer(m: folium.Map, plan: Plan, key: str, name: str) -> None:
     style = STYLE[key]
-    group = folium.FeatureGroup(name=f"{key}: {name}")
+    # Folium writes tooltips into script template literals and Leaflet shows layer names as
+    # HTML: both get the map's escaping.
+    group = folium.FeatureGroup(name=map_text(f"{key}: {name}"))
     lines = segment_lines(plan)
     watch: dict[str, list[str]] = {}
     for x in plan.assignments:
@@ -132,7 +135,7 @@ def _layer(m: folium.Map, plan: Plan, key: str, name: str) -> None:
                 f"{', '.join(watch.get(seg.id, [])) or 'none'}"
             )
             folium.PolyLine(
-                [(y, x) for x, y in coords], opacity=0.9, tooltip=html.escape(tip), **style
+                [(y, x) for x, y in coords], opacity=0.9, tooltip=map_text(tip), **style
             ).add_to(group)
     for i, h in enumerate(plan.handovers, 1):
         tip = (
@@ -147,7 +150,7 @@ def _layer(m: folium.Map, plan: Plan, key: str, name: str) -> None:
             fill=True,
             fill_color="#fff" if key == "A" else COLOUR[key],
             fill_opacity=1,
-            tooltip=html.escape(tip),
+            tooltip=map_text(tip),
         ).add_to(group)
     group.add_to(m)
 

@@ -196,6 +196,27 @@ def own_teams(plan: Plan, agency: str) -> set[str]:
     return {t.id for t in plan.teams if t.agency == agency}
 
 
+def named(plan: Plan, agency: str) -> str | None:
+    """The plan's own spelling of ``agency`` (ids compared without case), or None if absent."""
+    wanted = agency.casefold()
+    return next((t.agency for t in plan.teams if t.agency.casefold() == wanted), None)
+
+
+def nothing_for(plan: Plan, agency: str) -> Content:
+    """The extract of an agency with no team on the plan: nothing of it is that agency's."""
+    return Content(
+        plan=plan,
+        agency=agency,
+        country=None,
+        segments=[],
+        assignments=[],
+        handovers=[],
+        authorisations=[],
+        contingencies=[],
+        warnings=[],
+    )
+
+
 def _hide_other_side(h: Handover, teams: set[str]) -> Handover:
     """The handover as an extract shows it: the other agency's team is not named."""
     update: dict[str, str] = {}

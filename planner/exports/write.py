@@ -7,18 +7,20 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from geodata.layers import Geodata
-from planner.exports.briefing import render_briefing
+from planner.exports.briefing import render_briefing, render_content
 from planner.exports.features import dumps, plan_geojson, plan_kml
 from planner.exports.i18n import DEFAULT
 from planner.exports.map import render_map
 from planner.exports.offline import OfflineAssetError
 from planner.exports.pdf import PdfUnavailableError, render_pdf
-from planner.exports.scope import SAFE_ID, agencies
+from planner.exports.scope import SAFE_ID, agencies, for_agency, named, nothing_for, whole
 from planner.exports.timeline import render_timeline
 from planner.plan import Plan, PlanStatus
 
 log = logging.getLogger(__name__)
 EXTRACTS = "briefings"
+HTML = "text/html; charset=utf-8"
+PDF = "application/pdf"
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -96,6 +98,32 @@ def render_briefings(
             except PdfUnavailableError as exc:
                 log.error("%s not rendered: %s", briefing_name(lang, agency, ".pdf"), exc)
     return out
+
+
+def briefing_document(
+    plan: Plan,
+    geo: Geodata,
+    *,
+    lang: str = DEFAULT,
+    agency: str | None = None,
+    pdf: bool = False,
+) -> tuple[str, bytes]:
+    """One briefing as a service hands it out: (media type, content).
+
+    ``agency``: that agency's need-to-know extract (its id in any case); an agency with no team
+    on the plan gets an extract with nothing in it, never another agency's part.
+
+    Raises:
+        UnknownLanguageError: ``lang`` has no catalog.
+        PdfUnavailableError: a PDF was asked for and Pango is missing.
+    """
+    if agency is None:
+        content = whole(plan, geo)
+    else:
+        own = named(plan, agency)
+        content = for_agency(plan, geo, own) if own else nothing_for(plan, agency)
+    page = render_content(content, geo, lang)
+    return (PDF, render_pdf(page)) if pdf else (HTML, page.encode("utf-8"))
 
 
 def _stale(directory: Path) -> set[str]:
