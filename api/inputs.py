@@ -117,15 +117,26 @@ def vocabulary() -> frozenset[str]:
     return frozenset(words)
 
 
+_INDEXED = re.compile(r"^([^\[]*)((?:\[\d+\])*)$")
+
+
+def _keep(part: str) -> str:
+    """A location part as it may be repeated: a schema word (with its ``[i]``), an index, or *."""
+    if part in vocabulary() or _INDEX.match(part):
+        return part
+    found = _INDEXED.match(part)
+    if found and found.group(1) in vocabulary():
+        return part
+    return "*"
+
+
 def scrub(errors: list[dict[str, str]], data: Any) -> list[dict[str, str]]:
     """``errors`` with every submitted string removed from their messages, and every location
     part that is neither a schema field nor a list index replaced by ``*``."""
     submitted = sorted(_strings(data) - vocabulary(), key=len, reverse=True)
     out = []
     for err in errors:
-        loc = ".".join(
-            p if p in vocabulary() or _INDEX.match(p) else "*" for p in err["loc"].split(".")
-        )
+        loc = ".".join(_keep(p) for p in err["loc"].split("."))
         msg = err["msg"]
         for text in submitted:
             msg = msg.replace(text, "…")

@@ -46,7 +46,7 @@ def assert_422(r: Any, field: str) -> dict[str, Any]:
     [
         (("operation", "name"), "Op \x01 name", "operation.name"),
         (("operation", "consignment", "kind"), "cash\x7f", "operation.consignment.kind"),
-        (("agencies", 0, "name"), "Police\x1b[2J", "agencies.0.name"),
+        (("agencies", 0, "name"), "Police\x1b[2J", "agencies[0].name"),
         (("route", "origin"), {"lat": 41.6, "lon": 41.6, "name": "Ba\x00tumi"}, "route.origin"),
         (("operation", "departure"), "9999-12-31T23:00:00-14:00", "operation.departure"),
         (("operation", "departure"), "0001-01-01T00:00:00+14:00", "operation.departure"),
