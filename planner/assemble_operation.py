@@ -165,7 +165,7 @@ def assemble_operation(
     plan.authorisations = _merge(requested)
     plan.coordination = requests.coordination(scenario, plan.handovers)
     plan.route = plan.movements[0].route
-    plan.solver = assemble.solver_info(solution)
+    plan.solver = assemble.solver_info(solution, problem)
     chosen = set(solution.routes)
     plan.alternatives = [
         a.model_copy(update={"chosen": i in chosen, "movement": problem.routes[i].movement})
