@@ -54,7 +54,7 @@ def _print(report: Robustness) -> None:
     if report.target is not None:
         t = report.target
         verdict = "met" if t.met else "not met by any margin up to 1.0"
-        out.print(f"target {t.target:.0%}: {verdict}; margin chosen {t.uncertainty:g}")
+        out.print(f"target {t.target * 100:g}%: {verdict}; margin chosen {t.uncertainty:g}")
     for h in report.handovers:
         movement = f"{h.movement:6} " if h.movement else ""
         out.print(
