@@ -17,7 +17,8 @@ through. A broken rule is blamed on the stretch that ran furthest from the plan.
 With several movements a team's blocks are judged in time order whichever movement they watch:
 its duty, its rest and its drives between posts run across them. A block on a movement watched
 only where a team is free (``min_teams`` 0) never makes the plan fail: the movement goes on
-unwatched; what keeping that watch costs the team's later posts counts there. A timeline that
+unwatched. A team that cannot be at such a watch stays away from it; one that keeps it keeps it
+to its end, and what that costs its later posts counts there. A timeline that
 stops on such a movement fails the plan only when a movement that must be watched leaves after
 it, at a transfer.
 """
@@ -211,12 +212,17 @@ def judge(sk: Skeleton, tl: Timeline) -> Verdict:
         if not start_ok[i]:
             continue
         prev = last_of.get(b.team)
-        last_of[b.team] = b
         current = duty_of.get(b.team)
         land = b.duty is not None and not b.desk
         same = land and current is not None and current.number == b.duty
         rested_since = current.end if land and current is not None and not same else None
         rule = _start_rules(sk, tl, b, prev, rested_since)
+        if rule and b.optional:
+            # The team cannot be there, and the operation does without this watch: it stays
+            # away, and neither its duty nor its drives count the watch.
+            start_ok[i] = end_ok[i] = False
+            continue
+        last_of[b.team] = b
         if rule:
             start_ok[i] = False
             c = _start_cause(sk, tl, b, prev, rule)

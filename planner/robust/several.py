@@ -56,8 +56,10 @@ def skeleton_of(scenario: Scenario, plan: Plan, geo: Geodata) -> Skeleton:
         own = build(part.scenario, part.plan, geo)
         tracks.append(Track(part.movement, own, offset, index, None, part.optional))
     ids = [t.movement for t in tracks]
+    if any(feeds[m] not in ids for m in ids if m in feeds):
+        raise PlanMismatchError("a movement of the plan takes over from none of its movements")
     tracks = [
-        replace(t, feed=ids.index(feeds[t.movement]) if feeds.get(t.movement) in ids else None)
+        replace(t, feed=ids.index(feeds[t.movement]) if t.movement in feeds else None)
         for t in tracks
     ]
     return join(tuple(tracks), plan)

@@ -25,6 +25,7 @@ from planner.robust.several import skeleton_of
 from planner.robust.skeleton import (
     Block,
     HandoverInfo,
+    PlanMismatchError,
     SegmentInfo,
     Skeleton,
     Step,
@@ -170,12 +171,18 @@ def test_a_late_truck_makes_the_vans_team_run_out_of_duty() -> None:
 
 
 def test_a_movement_with_min_teams_0_never_fails_the_plan_by_being_unwatched() -> None:
-    # B becomes available only at 0: it cannot be at the scout car 30 min before it leaves.
+    # B becomes available only at 0: it cannot be at the scout car 30 min before it leaves,
+    # so it stays away, and its duty begins with the van (leaving at 150, released at 270:
+    # 120 min of 200; from the scout car it would have been 300).
     sk = operation()
-    sk = replace(sk, teams={**sk.teams, "B": TeamLimits(360, 480, ((0, 100_000),))})
+    sk = replace(sk, teams={**sk.teams, "B": TeamLimits(200, 480, ((0, 100_000),))})
     tl = sample(sk, World.still(), 0, 0)
     verdict = judge(sk, tl)
     assert verdict.holds and verdict.failures == ()
+    # Able to keep the scout car, B keeps it, and the van then breaks its duty.
+    kept = replace(sk, teams={**sk.teams, "B": TeamLimits(200, 480, WIDE)})
+    (failure,) = judge(kept, sample(kept, World.still(), 0, 0)).failures
+    assert (failure.rule, failure.block) == ("duty", 3)
     # The same rule broken on the van, which must be watched, fails it.
     late = replace(sk, teams={**sk.teams, "B": TeamLimits(360, 480, ((200, 100_000),))})
     assert not judge(late, sample(late, World.still(), 0, 0)).holds
@@ -297,3 +304,12 @@ def test_the_skeleton_of_tandem_joins_its_movements(
     assert m1.offset == 20.0
     assert m3.offset == sk.segments[m1.index[-1]].nominal_end
     assert all(b.optional == (p.segments[b.first].movement == "M2") for b in sk.blocks)
+
+
+def test_a_plan_of_another_transfer_is_refused(tandem: tuple[Scenario, Plan], geo: Geodata) -> None:
+    sc, p = tandem
+    shorter = sc.model_copy(
+        update={"transfers": [t.model_copy(update={"minutes": 60}) for t in sc.transfers]}
+    )
+    with pytest.raises(PlanMismatchError):
+        skeleton_of(shorter, p, geo)
