@@ -8,13 +8,14 @@ import math
 from dataclasses import replace
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geodata import Geodata
 from planner import examples
 from planner.engine import plan as make_plan
-from planner.io import load_scenario
+from planner.io import load_scenario, parse_scenario
 from planner.model.problem import Spot
 from planner.plan import Plan
 from planner.resolve.atoms import Atom, static_atom
@@ -40,6 +41,7 @@ from planner.scenario import Scenario
 from tests.planner.test_robust import tiny
 
 TANDEM = "tandem-edirne-plovdiv-sofia"
+FAR_TEAMS = {"BG-T3", "BG-T4", "BG-T5", "BG-T6", "BG-T7"}
 KEEP = {"seconds", "scheduler", "workers"}
 SIGMA = math.log(2.0)  # a queue twice its typical length is one standard deviation out
 WIDE = ((-10_000, 100_000),)
@@ -313,3 +315,21 @@ def test_a_plan_of_another_transfer_is_refused(tandem: tuple[Scenario, Plan], ge
     )
     with pytest.raises(PlanMismatchError):
         skeleton_of(shorter, p, geo)
+
+
+def test_a_team_on_two_movements_is_judged_across_them(geo: Geodata) -> None:
+    # With only the two teams of Svilengrad in Bulgaria, one of them watches two movements (the
+    # scout car and then the van, or the truck and then the van) in one duty.
+    data = yaml.safe_load(examples.path_of(TANDEM).read_text())
+    data["teams"] = [t for t in data["teams"] if t["id"] not in FAR_TEAMS]
+    sc = parse_scenario(data)
+    p = make_plan(sc, geo)
+    on: dict[str, set[str | None]] = {}
+    for a in p.assignments:
+        on.setdefault(a.team, set()).add(a.movement)
+    assert any(len(movements) > 1 for movements in on.values()), on
+    assert assess(sc, p, InProcess(), samples=10, world=World.still()).holds == 1.0
+    report = assess(sc, p, InProcess(), samples=200, seed=0)
+    # The truck's queue at Kapikule now shows on the team's watch of the van.
+    assert any("watching M3" in w.why and w.movement == "M1" for w in report.weakest)
+    assert report.holds < 0.95
