@@ -86,7 +86,7 @@ def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSeg
     ]
 
 
-def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
+def duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
     """Each team's duties numbered 1, 2, ... in time order (None for a ferry leg, on board)."""
     out: dict[str, int | None] = {}
     by_team: dict[str, list[Block]] = defaultdict(list)
@@ -103,7 +103,11 @@ def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]
 
 
 def assignments(
-    geo: Geodata, problem: Problem, route: RouteOption, solution: Solution
+    geo: Geodata,
+    problem: Problem,
+    route: RouteOption,
+    solution: Solution,
+    duties: dict[str, int | None] | None = None,
 ) -> list[Assignment]:
     """A team's presence per segment: over the whole window (rule 1), with the expected times.
 
@@ -111,7 +115,8 @@ def assignments(
     is told its task in the time it lives by.
     """
     out = []
-    duties = _duty_numbers(problem, solution)
+    # With several movements a team's duties are numbered across all of them (``duties``).
+    duties = duties if duties is not None else duty_numbers(problem, solution)
     for b in solution.blocks:
         team = problem.team(b.team)
         for k in range(b.first, b.last + 1):
