@@ -21,7 +21,7 @@ from api.db.engine import private
 from api.deps import Services
 from api.gate import Gate, RejectionAuditor
 from api.limits import BodyLimit
-from api.routes import accounts, admin, events, misc, outputs, plans, sharing
+from api.routes import accounts, admin, briefing, events, misc, outputs, plans, sharing
 from api.settings import Settings, load_settings
 from api.store.database import Database
 from api.supervisor import Supervisor
@@ -127,7 +127,7 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)
     routes: list[APIRoute] = []
-    for module in (plans, outputs, events, sharing, misc, accounts, admin):
+    for module in (plans, outputs, briefing, events, sharing, misc, accounts, admin):
         app.include_router(module.router)
         routes.extend(r for r in module.router.routes if isinstance(r, APIRoute))
     # The flat route table the gate matches against (FastAPI nests included routers).

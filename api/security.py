@@ -45,6 +45,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "plans.list": frozenset({P, C, T}),
     "plans.read": frozenset({P, C, T}),
     "plans.output": frozenset({P, C, T}),
+    "plans.compare": frozenset({P, C, T}),
     "plans.versions": frozenset({P, C, T}),
     "plans.cancel": frozenset({P, T}),
     "plans.event": frozenset({P, T}),
@@ -66,7 +67,15 @@ POLICY: dict[str, frozenset[Role]] = {
 
 # Actions that change a plan: only its owner agency may do them, never a granted reader.
 OWNER_ONLY = frozenset(
-    {"plans.cancel", "plans.event", "plans.grants.read", "plans.grants.write", "plans.access"}
+    {
+        "plans.cancel",
+        "plans.event",
+        "plans.grants.read",
+        "plans.grants.write",
+        "plans.access",
+        # Two whole plans side by side: a reader the plan is shared with sees only its part.
+        "plans.compare",
+    }
 )
 
 # Plan ids are UUIDv4 (122 random bits): anything else cannot name a plan.
