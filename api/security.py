@@ -52,6 +52,11 @@ POLICY: dict[str, frozenset[Role]] = {
     "plans.grants.read": frozenset({P, T}),
     "plans.grants.write": frozenset({P, T}),
     "plans.access": frozenset({P, T}),
+    # Judging a trainee's plan is a trainer's work, on exercise plans only.
+    "exercises.judge": frozenset({T}),
+    "exercises.judgements.read": frozenset({T}),
+    "plans.robustness": frozenset({P, T}),
+    "plans.robustness.read": frozenset({P, C, T}),
     "scenarios.validate": frozenset({P, C, T}),
     "geodata.read": frozenset({P, C, T, A}),
     "admin.users.read": frozenset({A}),
@@ -66,7 +71,15 @@ POLICY: dict[str, frozenset[Role]] = {
 
 # Actions that change a plan: only its owner agency may do them, never a granted reader.
 OWNER_ONLY = frozenset(
-    {"plans.cancel", "plans.event", "plans.grants.read", "plans.grants.write", "plans.access"}
+    {
+        "plans.cancel",
+        "plans.event",
+        "plans.grants.read",
+        "plans.grants.write",
+        "plans.access",
+        # A study runs on the owner's solvers and quotas, and its figures are about its plan.
+        "plans.robustness",
+    }
 )
 
 # Plan ids are UUIDv4 (122 random bits): anything else cannot name a plan.

@@ -101,6 +101,12 @@ class Settings(BaseModel):
     max_requests_in_flight: int = Field(
         default=64, ge=1, description="Requests answered at once; more get 503 (audited)"
     )
+    robustness_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long a robustness study may run (plus set-up and grace) before its "
+        "worker is killed",
+    )
     fault_delay_seconds: float = Field(
         default=0.0,
         ge=0,

@@ -60,8 +60,9 @@ class Supervisor:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.running: dict[tuple[str, int], Running] = {}
+        self.running: dict[tuple[str, ...], Running] = {}
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._retention_due = 0.0
 
@@ -70,9 +71,14 @@ class Supervisor:
         self._thread = threading.Thread(target=self._loop, name="cdplan-supervisor", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """A job was just queued on this server: look now rather than at the next poll."""
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop taking jobs, kill the workers and put their jobs back in the queue."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
 
@@ -84,7 +90,8 @@ class Supervisor:
                 except Exception:
                     # A database hiccup must not end supervision; the next tick tries again.
                     log.exception("supervisor tick failed")
-                self._stop.wait(self.settings.poll_seconds)
+                self._wake.wait(self.settings.poll_seconds)
+                self._wake.clear()
         finally:
             for run in list(self.running.values()):
                 self._kill(run)
@@ -111,7 +118,7 @@ class Supervisor:
             )
             if claim is None:
                 break
-            self.running[(claim.plan_id, claim.number)] = self._spawn(claim)
+            self.running[claim.key] = self._spawn(claim)
 
     def _spawn(self, claim: jobs.Claim) -> Running:
         env = dict(os.environ)
@@ -125,18 +132,13 @@ class Supervisor:
                 claim.plan_id,
                 str(claim.number),
                 str(claim.attempt),
+                *([claim.task] if claim.task else []),
             ],
             env=env,
             stdin=subprocess.DEVNULL,
             preexec_fn=_child_setup(self.settings.worker_memory_mb * 1024 * 1024),  # noqa: PLW1509
         )
-        log.info(
-            "job %s v%d attempt %d: worker %d",
-            claim.plan_id,
-            claim.number,
-            claim.attempt,
-            process.pid,
-        )
+        log.info("%s: worker %d", claim.label, process.pid)
         return Running(claim, process)
 
     def _watch(self, run: Running) -> bool:
@@ -188,7 +190,7 @@ class Supervisor:
                 f"the solve needed more than {self.settings.worker_memory_mb} MiB",
             )
             return
-        log.warning("job %s v%d: worker exited with %d; re-queued", claim.plan_id, claim.number, rc)
+        log.warning("%s: worker exited with %d; re-queued", claim.label, rc)
         jobs.release(self.db, claim)
 
     @staticmethod

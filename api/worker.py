@@ -1,4 +1,4 @@
-"""One solve in its own process: ``python -m api.worker PLAN_ID NUMBER ATTEMPT``.
+"""One solve in its own process: ``python -m api.worker PLAN_ID NUMBER ATTEMPT [TASK_ID]``.
 
 The supervisor starts it with an address-space limit and a parent-death signal, and kills it
 past its deadline. It reads its job, plans, renders every output, and writes them all in one
@@ -8,6 +8,7 @@ Planning is a function of the stored input (the solver is seeded): an error whil
 happen again on every attempt, so it fails the job at once, with its reason, instead of being
 retried. An output that cannot be rendered never costs the plan: the plan is kept, with the
 other outputs, and the failed one is named. Only a crash (a signal, the process gone) is retried.
+A task (a judgement, a robustness study: ``api.task_worker``) runs the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import os
 import sys
 import time
 
-from api.store import jobs
+from api.store import jobs, tasks
 from api.store.database import Database
 from geodata.layers import Geodata
 from planner.plan import Plan
@@ -45,6 +46,8 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
     """
     from geodata import load
 
+    if claim.task is not None:
+        return _run_task(db, claim, delay_seconds)
     job = jobs.load(db, claim)
     if delay_seconds:
         time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
@@ -55,20 +58,7 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
         jobs.fail(db, claim, exc.code, exc.message)
         return EXIT_FAILED
     except Exception as exc:
-        if out_of_memory(exc):
-            raise
-        # The type only: an exception's message may carry the scenario's text, and logs must not.
-        log.error(
-            "job %s v%d: planning failed (%s)", claim.plan_id, claim.number, type(exc).__name__
-        )
-        jobs.fail(
-            db,
-            claim,
-            "planning_failed",
-            f"planning this input failed ({type(exc).__name__}); it would fail the same way "
-            "again, so it was not retried",
-        )
-        return EXIT_FAILED
+        return _failed(db, claim, exc, "planning")
     # Trainers' plans are exercise data: every output says so, whatever the scenario claims.
     result.operation.exercise = job.exercise
     artifacts, errors = _render(result, geo)
@@ -80,6 +70,43 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
         artifacts=artifacts,
         output_errors=errors,
     )
+    return EXIT_OK if ok else EXIT_STALE
+
+
+def _failed(db: Database, claim: jobs.Claim, exc: Exception, doing: str) -> int:
+    """Fail the job for an error of the computation itself (not of the process)."""
+    if out_of_memory(exc):
+        raise exc
+    # The type only: an exception's message may carry the scenario's text, and logs must not.
+    log.error("%s: %s failed (%s)", claim.label, doing, type(exc).__name__)
+    jobs.fail(
+        db,
+        claim,
+        f"{doing}_failed",
+        f"{doing} this input failed ({type(exc).__name__}); it would fail the same way "
+        "again, so it was not retried",
+    )
+    return EXIT_FAILED
+
+
+def _run_task(db: Database, claim: jobs.Claim, delay_seconds: float) -> int:
+    """Do the claimed task and store its result and pages."""
+    # Here, like the planner's imports: the solver's libraries are mapped under the memory limit,
+    # where a failure to map them is reported as such (see ``main``).
+    from api import task_worker
+    from geodata import load
+
+    task = tasks.load(db, claim)
+    if delay_seconds:
+        time.sleep(delay_seconds)  # fault injection only, as for versions
+    try:
+        result, pages = task_worker.perform(task, load())
+    except task_worker.TaskInputError as exc:
+        jobs.fail(db, claim, exc.code, exc.message)
+        return EXIT_FAILED
+    except Exception as exc:
+        return _failed(db, claim, exc, task.kind.value)
+    ok = tasks.complete(db, claim, result_json=result, pages=pages)
     return EXIT_OK if ok else EXIT_STALE
 
 
@@ -131,7 +158,7 @@ def main(argv: list[str]) -> int:
     url = os.environ["CDPLAN_DATABASE_URL"]
     delay = float(os.environ.get("CDPLAN_FAULT_DELAY_SECONDS") or 0)
     db = Database(url, busy_seconds=30.0, migrate=False)
-    claim = jobs.Claim(plan_id, number, attempt, 0.0)
+    claim = jobs.Claim(plan_id, number, attempt, 0.0, argv[3] if len(argv) > 3 else None)
     try:
         return run(db, claim, delay)
     except Exception as exc:
