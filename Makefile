@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test lint venv clean assets
+.PHONY: demo test lint venv clean assets pdf-deps
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,13 @@ assets: $(VENV)/.installed
 
 venv: $(VENV)/.installed
 
+# The demo writes briefing.pdf with the fonts this machine has and names any that are missing;
+# `make pdf-deps` (as root) installs Pango and the Noto fonts from Debian.
 demo: $(VENV)/.installed
 	$(BIN)/cdplan demo -o $(OUT)
+
+pdf-deps:
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core
 
 test: $(VENV)/.installed-test
 	$(BIN)/ruff check geodata planner api cli tests scripts

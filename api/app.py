@@ -24,6 +24,7 @@ from api.limits import BodyLimit
 from api.routes import (
     accounts,
     admin,
+    briefing,
     events,
     exercises,
     misc,
@@ -146,7 +147,18 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)
     routes: list[APIRoute] = []
-    for module in (plans, outputs, events, robustness, exercises, sharing, misc, accounts, admin):
+    for module in (
+        plans,
+        outputs,
+        briefing,
+        events,
+        robustness,
+        exercises,
+        sharing,
+        misc,
+        accounts,
+        admin,
+    ):
         app.include_router(module.router)
         routes.extend(r for r in module.router.routes if isinstance(r, APIRoute))
     # The flat route table the gate matches against (FastAPI nests included routers).

@@ -45,6 +45,7 @@ POLICY: dict[str, frozenset[Role]] = {
     "plans.list": frozenset({P, C, T}),
     "plans.read": frozenset({P, C, T}),
     "plans.output": frozenset({P, C, T}),
+    "plans.compare": frozenset({P, C, T}),
     "plans.versions": frozenset({P, C, T}),
     "plans.cancel": frozenset({P, T}),
     "plans.event": frozenset({P, T}),
@@ -79,6 +80,8 @@ OWNER_ONLY = frozenset(
         "plans.access",
         # A study runs on the owner's solvers and quotas, and its figures are about its plan.
         "plans.robustness",
+        # Two whole plans side by side: a reader the plan is shared with sees only its part.
+        "plans.compare",
     }
 )
 

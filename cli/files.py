@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -37,10 +38,19 @@ def read_yaml(path: Path) -> Any:
 
 
 def write_plan_dir(
-    plan: Plan, scenario: Scenario, geo: Geodata, directory: Path
+    plan: Plan,
+    scenario: Scenario,
+    geo: Geodata,
+    directory: Path,
+    *,
+    langs: Sequence[str] = (),
+    pdf: bool = False,
 ) -> dict[str, Path]:
-    """Every output of a plan, and the scenario it answers (``scenario.json``, for events)."""
-    written = write_all(plan, geo, directory)
+    """Every output of a plan, and the scenario it answers (``scenario.json``, for events).
+
+    ``langs`` and ``pdf``: the briefings in more languages, and as PDF (see ``write_all``).
+    """
+    written = write_all(plan, geo, directory, langs=langs, pdf=pdf)
     path = directory / SCENARIO_FILE
     if plan.status is PlanStatus.invalid:
         # An invalid scenario leaves plan.json alone, with its reasons: nothing to go on from.

@@ -25,8 +25,13 @@ from geodata.export import export_all
 from geodata.places import parse_place
 from planner.commitments import without_committed
 from planner.engine import plan
+from planner.exports.compare import NotComparableError, render_compare
+from planner.exports.i18n import LANGUAGES, UnknownLanguageError, parse_languages
+from planner.exports.offline import OfflineAssetError
+from planner.exports.pdf import font_gaps
+from planner.exports.write import write_atomic
 from planner.io import ScenarioError, json_schema, load_scenario
-from planner.plan import PlanStatus
+from planner.plan import Plan, PlanStatus
 from planner.review import review
 from planner.scenario import Scenario
 
@@ -194,18 +199,35 @@ def plan_cmd(
         bool, typer.Option("--quiet", help="Print only the path of plan.json")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON")] = False,
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang",
+            metavar="LL[,LL...]",
+            help="Briefings in these languages too: " + ", ".join(LANGUAGES),
+        ),
+    ] = "",
+    pdf: Annotated[bool, typer.Option("--pdf", help="A PDF of every briefing too")] = False,
     ledger: Annotated[
         Path | None,
         typer.Option("--ledger", help="Plan around the teams committed to other operations"),
     ] = None,
 ) -> None:
-    """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json."""
+    """Plan a scenario: plan.json, map, timeline, briefing, GeoJSON, KML and scenario.json.
+
+    Also each agency's need-to-know extract (briefings/<AGENCY-ID>.html), a briefing per extra
+    language (briefing.<LL>.html) and, with --pdf, a PDF of each briefing.
+    """
+    try:
+        langs = parse_languages(lang)
+    except UnknownLanguageError as exc:
+        _fail_input(f"--lang: {exc}")
     sc = _scenario(scenario)
     if ledger is not None:
         sc = without_committed(sc, read_ledger(ledger).commitments)
     geo = load()
     result = plan(sc, geo)
-    written = write_plan_dir(result, sc, geo, output)
+    written = write_plan_dir(result, sc, geo, output, langs=langs, pdf=pdf)
     path = written["plan.json"]
     if result.status is PlanStatus.invalid:
         # Bad input, found once the places were resolved: only plan.json, with the reasons.
@@ -221,13 +243,49 @@ def plan_cmd(
         out.print(str(path))
     else:
         print_summary(result, path)
-        missing = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"} - set(
-            written
-        )
+        expected = {"map.html", "timeline.html", "briefing.html", "plan.geojson", "plan.kml"}
+        missing = expected - set(written) | ({"briefing.pdf"} - set(written) if pdf else set())
         out.print("also: " + ", ".join(sorted(set(written) - {"plan.json", "scenario.json"})))
+        if pdf:
+            for gap in font_gaps():
+                err.print(f"[yellow]fonts:[/yellow] {gap}")
         if missing:
             err.print(f"[red]not written:[/red] {', '.join(sorted(missing))} (see the log)")
             raise typer.Exit(code=1)
+
+
+@app.command("compare")
+def compare_cmd(
+    plan_a: Annotated[Path, typer.Argument(metavar="PLAN_DIR_A", help="A plan's folder")],
+    plan_b: Annotated[Path, typer.Argument(metavar="PLAN_DIR_B", help="Another plan's folder")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder for compare.html")] = Path(
+        "out/compare"
+    ),
+    names: Annotated[
+        str, typer.Option("--names", metavar="A,B", help="What to call the two plans")
+    ] = "",
+) -> None:
+    """Two plans of one operation side by side: compare.html (figures, one map, two timelines)."""
+    plans = []
+    for folder in (plan_a, plan_b):
+        try:
+            plans.append(Plan.model_validate_json((folder / "plan.json").read_text("utf-8")))
+        except (OSError, ValueError) as exc:
+            _fail_input(f"{folder}: no readable plan.json ({str(exc).splitlines()[0]})")
+    given = [n.strip() for n in names.split(",")] if names else []
+    if given and len(given) != 2:
+        _fail_input("--names: give two names, comma-separated (e.g. optimum,trainee)")
+    labels = (given[0], given[1]) if given else (plan_a.name, plan_b.name)
+    try:
+        page = render_compare(plans[0], plans[1], load(), labels)
+    except NotComparableError as exc:
+        _fail_input(str(exc))
+    except OfflineAssetError as exc:
+        err.print(f"[red]compare.html not written:[/red] {exc}")
+        raise typer.Exit(code=1) from exc
+    output.mkdir(parents=True, exist_ok=True)
+    write_atomic(output / "compare.html", page)
+    out.print(str(output / "compare.html"))
 
 
 @app.command("bench")

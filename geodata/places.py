@@ -181,7 +181,9 @@ def resolve(
     port = nearest_port(geo, spec.lat, spec.lon, country)
     if port is not None:
         offset = distance_km(spec.lat, spec.lon, geo.ports[port].lat, geo.ports[port].lon)
-        return Snapped(place=node_place(geo, port), node_id=port, offset_km=round(offset, 3))
+        return Snapped(
+            place=_named(node_place(geo, port), spec), node_id=port, offset_km=round(offset, 3)
+        )
     point = Point(spec.lon, spec.lat)
     best: tuple[float, Edge] | None = None
     for edge in geo.network.edges.values():
@@ -205,7 +207,9 @@ def resolve(
     for end in (edge.u, edge.v):
         node = geo.node(end)
         if distance_km(spec.lat, spec.lon, node.lat, node.lon) <= NODE_SNAP_KM:
-            return Snapped(place=node_place(geo, end), node_id=end, offset_km=round(offset, 3))
+            return Snapped(
+                place=_named(node_place(geo, end), spec), node_id=end, offset_km=round(offset, 3)
+            )
     fraction = edge.geometry.project(point, normalized=True)
     on_line = edge.geometry.interpolate(fraction, normalized=True)
     name = spec.name or f"{spec.lat:.4f}, {spec.lon:.4f}"
@@ -219,6 +223,13 @@ def resolve(
     return Snapped(
         place=place, node_id=None, edge=edge, fraction=fraction, offset_km=round(offset, 3)
     )
+
+
+def _named(place: Place, spec: Coordinates) -> Place:
+    """A node reached from named coordinates keeps the user's name, with the node's after it."""
+    if not spec.name or spec.name == place.name:
+        return place
+    return place.model_copy(update={"name": f"{spec.name} ({place.name})"})
 
 
 def split_edge(snapped: Snapped) -> tuple[Edge, Edge]:

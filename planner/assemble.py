@@ -17,6 +17,7 @@ from geodata.layers import Geodata
 from geodata.localtime import local_time
 from geodata.routing import Route
 from planner.model.blocks import Block
+from planner.model.objective import block_cost
 from planner.model.problem import Problem, RouteOption, Segment, Spot
 from planner.model.solve import Solution
 from planner.plan import (
@@ -24,6 +25,7 @@ from planner.plan import (
     Assignment,
     Handover,
     Kpis,
+    ObjectiveTerms,
     OperationInfo,
     PlacePoint,
     PlanRoute,
@@ -288,9 +290,29 @@ def judged_route(judged: Route | None) -> PlanRoute:
     )
 
 
-def solver_info(solution: Solution) -> SolverInfo:
-    """The solver report as the plan shows it, so that a result can be reproduced."""
+def objective_terms(problem: Problem, blocks: list[Block]) -> ObjectiveTerms:
+    """The objective of the chosen blocks, term by term (see planner.model.objective)."""
+    w = problem.weights
+    costs = [block_cost(problem, b) for b in blocks]
+    return ObjectiveTerms(
+        # The first min_teams blocks pick the consignment up: no handover for them.
+        handovers=round(w.handovers * (sum(c.handovers for c in costs) - problem.min_teams), 2),
+        team_hours=round(w.team_hours * sum(c.team_hours for c in costs), 2),
+        exposure=round(w.exposure * sum(c.exposure for c in costs), 2),
+        foreign_observation=round(w.foreign_observation * sum(c.foreign_hours for c in costs), 2),
+        remote_coverage=round(w.remote_coverage * sum(c.remote_hours for c in costs), 2),
+        stability=round(w.stability * sum(c.changed_hours for c in costs), 2),
+        lead_agency=round(w.handovers * sum(c.off_lead for c in costs), 2),
+    )
+
+
+def solver_info(solution: Solution, problem: Problem | None = None) -> SolverInfo:
+    """The solver report as the plan shows it, so that a result can be reproduced.
+
+    With the problem and a plan's blocks, the objective's terms too.
+    """
     rep = solution.report
+    terms = objective_terms(problem, solution.blocks) if problem and solution.blocks else None
     return SolverInfo(
         objective=rep.objective,
         bound=rep.bound,
@@ -300,4 +322,5 @@ def solver_info(solution: Solution) -> SolverInfo:
         workers=rep.workers,
         version=f"ortools {rep.version}",
         candidate_blocks=rep.blocks,
+        terms=terms,
     )

@@ -178,7 +178,7 @@ def assemble_plan(
         substitutions=requests.substitutions(geo, segments),
         coordination=requests.coordination(scenario, handovers),
         kpis=assemble.kpis(problem, solution.blocks, len(handovers)),
-        solver=assemble.solver_info(solution),
+        solver=assemble.solver_info(solution, problem),
         alternatives=assemble.alternatives(resolved, solution.route),
         teams=assemble.teams(problem),
     )

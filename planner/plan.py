@@ -249,6 +249,24 @@ class Kpis(Out):
     coverage: float = Field(default=0.0, description="Share of segments watched by min_teams")
 
 
+class ObjectiveTerms(Out):
+    """The objective split into its weighted terms (objective units: weight × hours or count).
+
+    They add up to ``objective`` (up to the solver's rounding to 0.01 per team-stretch), so two
+    plans can be compared term by term.
+    """
+
+    handovers: float = Field(default=0.0, description="Handovers after the first pick-ups")
+    team_hours: float = Field(default=0.0, description="Team-hours, travel from base included")
+    exposure: float = Field(default=0.0, description="Long follows by one team")
+    foreign_observation: float = Field(default=0.0, description="Hours of foreign observation")
+    remote_coverage: float = Field(default=0.0, description="Hours watched remotely")
+    stability: float = Field(default=0.0, description="Hours changed since the last version")
+    lead_agency: float = Field(
+        default=0.0, description="Stretches watched by another agency than the state's lead"
+    )
+
+
 class SolverInfo(Out):
     """What the solver reported, so that the result can be reproduced and its quality judged.
 
@@ -263,6 +281,9 @@ class SolverInfo(Out):
     workers: int = 0
     version: str = ""
     candidate_blocks: int = Field(default=0, description="Team-stretch choices in the model")
+    terms: ObjectiveTerms | None = Field(
+        default=None, description="The objective's weighted terms (a plan only)"
+    )
 
 
 class PlanTeam(Out):

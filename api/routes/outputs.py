@@ -32,13 +32,12 @@ KINDS = {
 }
 
 
-def _serve(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Response:
-    info = ctx.plan(plan_id, "plans.output")
-    name, media, _ = KINDS[kind]
+def done_version(ctx: CtxDep, plan_id: str, version: int | None) -> versions.VersionInfo:
+    """Version ``version`` of the plan (the latest done one when None), done and not purged."""
     v = (
-        versions.version(ctx.db, info.id, version)
+        versions.version(ctx.db, plan_id, version)
         if version
-        else versions.latest_done(ctx.db, info.id)
+        else versions.latest_done(ctx.db, plan_id)
     )
     if v is None or v.status is not JobState.done:
         raise ApiError(409, "plan_not_ready", "no version of this plan is done yet", "plan_id")
@@ -46,6 +45,14 @@ def _serve(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Respons
         raise ApiError(
             410, "purged", f"the outputs of version {v.number} were removed (retention)", "version"
         )
+    return v
+
+
+def serve_stored(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> Response:
+    """An output as the worker rendered and stored it, with its policy and handling code."""
+    info = ctx.plan(plan_id, "plans.output")
+    name, media, _ = KINDS[kind]
+    v = done_version(ctx, info.id, version)
     found = outputs.load(ctx.db, info.id, v.number, name)
     if found is None:
         why = v.output_errors.get(name, "it was not made")
@@ -70,7 +77,7 @@ def _route(kind: str) -> None:
             int | None, Query(ge=1, le=10_000, description="A given version")
         ] = None,
     ) -> Response:
-        return _serve(ctx, plan_id, kind, version)
+        return serve_stored(ctx, plan_id, kind, version)
 
     router.add_api_route(
         f"/{{plan_id}}/{kind}",
@@ -93,4 +100,6 @@ def _route(kind: str) -> None:
 
 
 for _kind in KINDS:
-    _route(_kind)
+    # The briefing has a route of its own (languages, extracts, PDF): api.routes.briefing.
+    if _kind != "briefing":
+        _route(_kind)

@@ -8,6 +8,7 @@ spans, so Google Earth can animate them and ATAK can load them.
 from __future__ import annotations
 
 import json
+import re
 from html import escape
 from typing import Any
 
@@ -125,7 +126,20 @@ def plan_kml(plan: Plan) -> str:
             f"({h.to_agency}), {h.start_local} to {h.end_local}",
         )
         pt.timespan.begin, pt.timespan.end = _iso(h.start), _iso(h.end)
-    return str(kml.kml())
+    return _stable_ids(str(kml.kml()))
+
+
+_KML_ID = re.compile(r'(?<=id=")\d+(?=")|(?<=<styleUrl>#)\d+(?=</styleUrl>)')
+
+
+def _stable_ids(text: str) -> str:
+    """Number simplekml's element ids from 1 in order of appearance.
+
+    simplekml counts ids across every document a process makes, so a second rendering of the
+    same plan would differ; renumbered, the same plan gives the same bytes.
+    """
+    seen: dict[str, str] = {}
+    return _KML_ID.sub(lambda m: seen.setdefault(m.group(0), str(len(seen) + 1)), text)
 
 
 def dumps(doc: dict[str, Any]) -> str:

@@ -25,6 +25,19 @@ def route_line(plan: Plan) -> LineString | None:
     return LineString(coords) if len(coords) > 1 else None
 
 
+def movement_lines(plan: Plan) -> dict[str | None, LineString]:
+    """The route line of each movement (key None: the plan's route, its first movement's)."""
+    out: dict[str | None, LineString] = {}
+    line = route_line(plan)
+    if line is not None:
+        out[None] = line
+    for mv in plan.movements:
+        coords = coords_of(mv.route.geometry)
+        if len(coords) > 1:
+            out[mv.id] = LineString(coords)
+    return out
+
+
 def segment_lines(plan: Plan) -> dict[str, Coords]:
     """Each segment's part of its route line (lon, lat), found by projecting its ends.
 

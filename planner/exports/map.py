@@ -25,6 +25,7 @@ from shapely.geometry import Polygon, box, mapping
 from geodata.layers import Geodata
 from planner.exports.geometry import coords_of, route_line, segment_lines, track
 from planner.exports.holds import holds_layer
+from planner.exports.maplayers import LABEL_STYLE, add_labels, add_watch_layer
 from planner.exports.offline import make_offline
 from planner.plan import Plan
 
@@ -117,8 +118,9 @@ L.control.scale({imperial: false, position: 'bottomleft'}).addTo({{ this._parent
 """)
 
 
-def _panel(plan: Plan, colours: dict[str, str]) -> str:
+def _panel(plan: Plan, colours: dict[str, str], several: bool = False) -> str:
     op = plan.operation
+    more = _several(colours) if several else ""
     rows = "".join(
         f'<div><span style="display:inline-block;width:22px;height:5px;background:{c};'
         f'margin-right:6px;vertical-align:middle"></span>{_esc(a)}</div>'
@@ -137,7 +139,7 @@ def _panel(plan: Plan, colours: dict[str, str]) -> str:
  &middot; {_esc(plan.status)}</div>
 <div id="cdplan-legend" style="position:fixed;bottom:30px;right:10px;z-index:1000;background:#fff;
  padding:8px 10px;border:1px solid #999;border-radius:4px;font:12px sans-serif;max-width:280px">
- <b>Handling code {_esc(op.marking)}</b><br><b>Watching agency</b>{rows}
+ <b>Handling code {_esc(op.marking)}</b><br><b>Watching agency</b>{rows}{more}
  <div style="margin-top:4px"><span style="color:#000">&#9679;</span> handover (border / port /
  relief)</div><div><span style="color:#555">&#9675;</span> team base, dashed: first move</div>
  <div><span style="background:#c0392b;opacity:.5">&nbsp;&nbsp;&nbsp;</span> no cooperating
@@ -147,6 +149,22 @@ def _panel(plan: Plan, colours: dict[str, str]) -> str:
 <style>.cdplan-slider{{background:#fff;padding:6px 8px;border:1px solid #999;border-radius:4px;
  width:320px;font:12px sans-serif}}</style>
 """
+
+
+def _several(colours: dict[str, str]) -> str:
+    """The legend's line for stretches watched by more than one team at once."""
+    a, b = [*colours.values(), "#555", "#999"][:2]
+    sample = (
+        f'<svg width="30" height="8" style="vertical-align:middle;margin-right:6px">'
+        f'<line x1="0" y1="4" x2="30" y2="4" stroke="{a}" stroke-width="6"/>'
+        f'<line x1="0" y1="4" x2="30" y2="4" stroke="{b}" stroke-width="6" '
+        f'stroke-dasharray="7 7" stroke-dashoffset="7"/>'
+        f'<line x1="0" y1="4" x2="30" y2="4" stroke="#fff" stroke-width="1.5"/></svg>'
+    )
+    return (
+        f'<div id="cdplan-several" style="margin-top:4px">{sample}striped, white centre line: '
+        "watched by two or more teams at once, one colour per watching agency</div>"
+    )
 
 
 # Each movement of an operation of several has its own line: the first solid, then dashed and
@@ -278,37 +296,9 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
     alternatives.add_to(m)
 
     colours = agency_colours(plan)
-    watch = folium.FeatureGroup(name="Route by watching agency")
-    lines = segment_lines(plan)
-    by_seg: dict[str, list[str]] = {}
-    for a in plan.assignments:
-        by_seg.setdefault(a.segment, []).append(a.team)
-    agency_of_seg = {a.segment: a.agency for a in plan.assignments}
-    dashes = movement_dashes(plan)
-    rank = {m.id: i for i, m in enumerate(plan.movements)}
-    # The first movement is drawn last, on top; a stretch nobody watches is thin and grey (a
-    # scout car watched only where it is cheap).
-    for seg in sorted(plan.segments, key=lambda s: -rank.get(s.movement or "", 0)):
-        seg_coords = lines.get(seg.id)
-        if not seg_coords:
-            continue
-        watched = seg.id in agency_of_seg
-        colour = colours.get(agency_of_seg.get(seg.id, ""), "#000") if watched else "#9a9a9a"
-        dash = "8 6" if seg.mode == "ferry" else dashes.get(seg.movement or "")
-        tip = (
-            f"{seg.id} {seg.mode}: {seg.from_.name} to {seg.to.name}, {seg.km:.0f} km; "
-            f"teams {', '.join(by_seg.get(seg.id, [])) or 'none'}; "
-            f"window {seg.start_local} to {seg.end_local}"
-        )
-        folium.PolyLine(
-            [(y, x) for x, y in seg_coords],
-            color=colour,
-            weight=6 if watched else 3,
-            opacity=0.9,
-            dash_array=dash,
-            tooltip=_esc(tip),
-        ).add_to(watch)
-    watch.add_to(m)
+    several = add_watch_layer(
+        m, plan, colours, _esc, "Route by watching agency", movement_dashes(plan)
+    )
     _transfers(plan, m)
 
     points = folium.FeatureGroup(name="Handovers")
@@ -361,6 +351,8 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
                 tooltip=_esc(f"{t.id}: first move"),
             ).add_to(bases)
     bases.add_to(m)
+    add_labels(m, plan, geo)
+    root.header.add_child(Element(LABEL_STYLE))
 
     pts = track(plan)
     if pts:
@@ -368,7 +360,7 @@ def render_map(plan: Plan, geo: Geodata, *, holds: Sequence[float] | None = None
     _Scale().add_to(m)
     Fullscreen(position="topleft").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
-    root.html.add_child(Element(_panel(plan, colours)))
+    root.html.add_child(Element(_panel(plan, colours, several)))
     m.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
     return make_offline(stable_ids(m.get_root().render()))
 

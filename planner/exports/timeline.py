@@ -23,7 +23,22 @@ def _t(text: str) -> str:
 
 def render_timeline(plan: Plan) -> str:
     """The timeline as one self-contained HTML page."""
-    colours = agency_colours(plan)
+    return str(
+        timeline_figure(plan).to_html(
+            include_plotlyjs=True,
+            full_html=True,
+            div_id="cdplan-timeline",
+            config={"displaylogo": False},
+        )
+    )
+
+
+def timeline_figure(plan: Plan, colours: dict[str, str] | None = None) -> go.Figure:
+    """The timeline as a plotly figure (pages that hold several share one plotly.js).
+
+    ``colours``: agency -> colour, for several timelines in one page; the plan's own otherwise.
+    """
+    colours = colours or agency_colours(plan)
     teams = {t.id: t for t in plan.teams}
     rows: list[str] = []
     fig = go.Figure()
@@ -115,11 +130,4 @@ def render_timeline(plan: Plan) -> str:
         height=max(400, 28 * len(set(rows)) + 160),
         margin={"l": 260},
     )
-    return str(
-        fig.to_html(
-            include_plotlyjs=True,
-            full_html=True,
-            div_id="cdplan-timeline",
-            config={"displaylogo": False},
-        )
-    )
+    return fig

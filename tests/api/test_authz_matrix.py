@@ -69,6 +69,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/plans/{plan_id}/map"): Rule(READERS, 200, plan=True),
     ("GET", "/v1/plans/{plan_id}/timeline"): Rule(READERS, 200, plan=True),
     ("GET", "/v1/plans/{plan_id}/briefing"): Rule(READERS, 200, plan=True),
+    # The matrix's plans have one version: comparing needs two (409), and only the owner may.
+    ("GET", "/v1/plans/{plan_id}/compare"): Rule(READERS, 409, plan=True, owner_only=True),
     ("GET", "/v1/plans/{plan_id}/geojson"): Rule(READERS, 200, plan=True),
     ("GET", "/v1/plans/{plan_id}/kml"): Rule(READERS, 200, plan=True),
     ("POST", "/v1/plans/{plan_id}/events"): Rule(CHANGERS, 202, plan=True, owner_only=True),

@@ -5,8 +5,9 @@ A scenario with a payload (backtick, ``${}``, ``</script>``, ``"><img onerror>``
 backslash) in every free-text field (operation name, consignment, agency names, authorities,
 origin, destination, via, stop and team base names) and a deviation event with one in its
 position's name and its note go through the live API and real workers. Map, timeline and
-briefing of both versions are opened in Debian chromium as the API serves them (under its CSP)
-and as the command line writes them (no CSP at all): no dialog, no console error, and the names
+briefing of both versions, the two side by side and briefings in other languages and scopes are
+opened in Debian chromium as the API serves them (under its CSP) and as the command line writes
+them (no CSP at all): no dialog, no console error, and the names
 read back exactly. A lone surrogate in any of those fields is a 422 naming it.
 """
 
@@ -195,7 +196,24 @@ def test_no_text_a_user_writes_runs_anywhere(tmp_path: Path, geo: Geodata) -> No
                 assert problems == [], (kind, problems[:3])
                 assert not [n for n in expected(kind, names_v2) if n not in shown], kind
                 checked += 1
-            assert checked == 9
+            # Made on request: the two versions side by side, and briefings in other languages
+            # and scopes.
+            agency = plan.assignments[0].agency
+            for query in (
+                "compare?a=1&b=2",
+                "briefing?lang=ka",
+                f"briefing?agency={agency}&lang=uk",
+            ):
+                page, problems, response = open_page(
+                    browser, f"{server.base_url}/v1/plans/{pid}/{query}", token
+                )
+                assert response.status == 200, query
+                shown = texts(page, "briefing")
+                page.close()
+                assert problems == [], (query, problems[:3])
+                assert names_v2["op"] in shown, query
+                checked += 1
+            assert checked == 12
         finally:
             browser.close()
         with httpx.Client(base_url=server.base_url) as anon:

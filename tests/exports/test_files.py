@@ -19,16 +19,21 @@ from planner.plan import Plan
 
 
 def test_briefing_names_every_team_and_handover_place(outputs: Path, demo_plan: Plan) -> None:
-    text = html.unescape((outputs / "briefing.html").read_text())
+    page = (outputs / "briefing.html").read_text()
+    text = html.unescape(page)
     for a in demo_plan.assignments:
         assert a.team in text
     for h in demo_plan.handovers:
         assert h.place.name in text
-        assert h.start_local in text
+        # the window in the place's local time: 09:03 - 09:33 (UTC+3) at Kapikule
+        local = h.start_local[11:16] + " – " + h.end_local[11:16]
+        assert local in text, local
     for auth in demo_plan.authorisations:
         assert auth.authority in text
-    assert text.count("HANDLING CODE H2") == 2
+    # The screen's banners at the top and the bottom; the printed page frame is in the style.
+    assert page.count('<div class="code">HANDLING CODE H2') == 2
     assert "Contingencies" in text
+    assert "Sofia (София)" in text  # the local-script name from the geodata
 
 
 def test_geojson_holds_route_segments_and_handovers(outputs: Path, demo_plan: Plan) -> None:
@@ -110,3 +115,29 @@ def test_an_infeasible_plan_still_renders_every_output(geo: Geodata) -> None:
         "plan.geojson",
         "plan.kml",
     }
+
+
+def test_the_same_plan_gives_the_same_bytes_in_every_output(
+    demo_plan: Plan, geo: Geodata, tmp_path: Path
+) -> None:
+    from planner.exports.write import write_all
+
+    first = write_all(demo_plan, geo, tmp_path / "one", langs=["ka"], pdf=True)
+    second = write_all(demo_plan, geo, tmp_path / "two", langs=["ka"], pdf=True)
+    assert set(first) == set(second)
+    assert {"briefing.pdf", "briefing.ka.pdf", "briefings/BG-GDBOP.ka.pdf"} <= set(first)
+    differ = [n for n in first if first[n].read_bytes() != second[n].read_bytes()]
+    assert differ == []
+
+
+def test_a_new_run_removes_the_briefings_an_earlier_one_left(
+    demo_plan: Plan, geo: Geodata, tmp_path: Path
+) -> None:
+    from planner.exports.write import write_all
+
+    write_all(demo_plan, geo, tmp_path, langs=["tr"])
+    assert (tmp_path / "briefing.tr.html").exists()
+    assert (tmp_path / "briefings" / "BG-GDBOP.tr.html").exists()
+    written = write_all(demo_plan, geo, tmp_path)
+    left = {p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*") if p.is_file()}
+    assert left == set(written)
