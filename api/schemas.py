@@ -8,6 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.db.states import JobState
+from planner.commitments import Commitment
 from planner.exercises.judge import Judgement
 from planner.plan import Plan, PlanStatus
 from planner.robust.report import Robustness
@@ -301,3 +302,23 @@ class RobustnessDocument(TaskDocument):
         default=None,
         description="The figures, as `cdplan robustness --json` prints them, once done",
     )
+
+
+class AdoptedOut(Out):
+    """An adopted plan: its teams' hours are commitments from now on."""
+
+    id: str = Field(description="Plan id (UUIDv4)")
+    version: int = Field(description="The version adopted (the latest done one)")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
+    commitments: list[Commitment] = Field(
+        description="Each team's duty, from leaving base to the end of its rest (UTC)"
+    )
+    replaced: list[str] = Field(
+        description="Plans of the same operation whose commitments this adoption replaced"
+    )
+
+
+class ReleasedOut(Out):
+    id: str = Field(description="Plan id (UUIDv4)")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
+    released: int = Field(description="How many commitments were freed")

@@ -58,6 +58,9 @@ POLICY: dict[str, frozenset[Role]] = {
     "exercises.judgements.read": frozenset({T}),
     "plans.robustness": frozenset({P, T}),
     "plans.robustness.read": frozenset({P, C, T}),
+    # Adopting commits the plan's teams; trainers adopt exercise plans (their own namespace).
+    "plans.adopt": frozenset({P, T}),
+    "plans.release": frozenset({P, T}),
     "scenarios.validate": frozenset({P, C, T}),
     "geodata.read": frozenset({P, C, T, A}),
     "admin.users.read": frozenset({A}),
@@ -80,6 +83,8 @@ OWNER_ONLY = frozenset(
         "plans.access",
         # A study runs on the owner's solvers and quotas, and its figures are about its plan.
         "plans.robustness",
+        "plans.adopt",
+        "plans.release",
         # Two whole plans side by side: a reader the plan is shared with sees only its part.
         "plans.compare",
     }

@@ -53,7 +53,7 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
         time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
     geo = load()
     try:
-        result = _plan(job, geo)
+        result = _plan(job, geo, db, claim.plan_id)
     except UnplannableError as exc:
         jobs.fail(db, claim, exc.code, exc.message)
         return EXIT_FAILED
@@ -118,7 +118,10 @@ class UnplannableError(Exception):
         self.code, self.message = code, message
 
 
-def _plan(job: jobs.JobInput, geo: Geodata) -> Plan:
+def _plan(job: jobs.JobInput, geo: Geodata, db: Database, plan_id: str) -> Plan:
+    """The version's plan, around the teams committed to other operations (read now, when it is
+    planned: an adoption after the submission counts)."""
+    from api.commitments import planned_around
     from planner.engine import plan as make_plan
     from planner.io import ScenarioError, parse_scenario
     from planner.replan.version import ReplanContext, Replanning, plan_version
@@ -127,6 +130,7 @@ def _plan(job: jobs.JobInput, geo: Geodata) -> Plan:
         scenario = parse_scenario(json.loads(job.scenario_json))
     except ScenarioError as exc:
         raise UnplannableError("bad_input", str(exc)) from exc
+    scenario = planned_around(db, plan_id, scenario)
     if job.replan_json is None:
         return make_plan(scenario, geo)
     if job.base_plan_json is None:

@@ -233,3 +233,27 @@ class TaskOutput(Base):
     encoding: Mapped[str] = mapped_column(String(16), default="identity")
     assets: Mapped[str | None] = mapped_column(Text)
     csp: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitmentRow(Base):
+    """A team's hours promised to an adopted plan's operation (``planner.commitments``).
+
+    ``plan_agency`` owns the plan (who may be told which operation it is); ``agency`` is the
+    team's. A plan's rows are replaced when it is adopted again and removed when it is released.
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (Index("ix_commitments_team", "exercise", "team", "agency"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(64))
+    plan_agency: Mapped[str] = mapped_column(String(64))
+    exercise: Mapped[bool] = mapped_column(Boolean)
+    team: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(64))
+    committed_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    committed_to: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

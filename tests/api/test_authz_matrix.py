@@ -84,6 +84,9 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("GET", "/v1/plans/{plan_id}/robustness/{number}"): Rule(READERS, 200, plan=True),
     # The seeded study is still queued: its map is not made yet.
     ("GET", "/v1/plans/{plan_id}/robustness/{number}/map"): Rule(READERS, 409, plan=True),
+    ("POST", "/v1/plans/{plan_id}/adopt"): Rule(CHANGERS, 200, plan=True, owner_only=True),
+    # A fresh plan is not adopted: there is nothing to release.
+    ("POST", "/v1/plans/{plan_id}/release"): Rule(CHANGERS, 409, plan=True, owner_only=True),
     ("POST", "/v1/exercises/{plan_id}/judge"): Rule(frozenset({T}), 202, plan=True),
     ("GET", "/v1/exercises/{plan_id}/judgements/{number}"): Rule(frozenset({T}), 200, plan=True),
     ("GET", "/v1/exercises/{plan_id}/judgements/{number}/debrief"): Rule(
@@ -153,7 +156,7 @@ TARGETS = {"disable": "matrix-disable", "rotate": "matrix-rotate", "activate": "
 
 
 def body_for(method: str, path: str) -> dict[str, Any] | None:
-    if method != "POST" or "{name}" in path:
+    if method != "POST" or "{name}" in path or path.endswith(("/adopt", "/release")):
         return None
     if path in ("/v1/plans", "/v1/scenarios/validate"):
         return scenario_body()
@@ -193,6 +196,9 @@ def mworld(
             requests_per_minute=100_000,
             submissions_per_minute=100_000,
             failed_auth_per_minute=100_000,
+            # Seeded plans, studies and judgements wait in the queues, never run.
+            max_queued_per_agency=100_000,
+            max_queued_exercise_per_agency=100_000,
         )
         for world in make_world(settings, supervise=False):
             world.app.state.services._geo = geo  # the session's geodata: no second load

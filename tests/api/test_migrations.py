@@ -120,3 +120,30 @@ def test_0007_adds_tasks_to_a_database_with_plans(db_url: str) -> None:
     command.downgrade(cfg, "0006")
     assert sql(db_url, "SELECT id FROM plans") == [("p1",)]
     command.upgrade(cfg, "head")
+
+
+def test_0008_adds_commitments(db_url: str) -> None:
+    cfg = alembic_config(db_url)
+    command.upgrade(cfg, "0007")
+    sql(
+        db_url,
+        "INSERT INTO users (id, name, role, agency, token_sha256, active, pending, created_at) "
+        f"VALUES ('u1', 'ana', 'planner', 'GEO-MIA', 'h1', TRUE, FALSE, '{NOW}')",
+    )
+    sql(
+        db_url,
+        "INSERT INTO plans (id, agency, created_by, handling_code, exercise, operation_id, "
+        "created_at, latest_version) "
+        f"VALUES ('p1', 'GEO-MIA', 'u1', 'H2', FALSE, 'OP', '{NOW}', 1)",
+    )
+    command.upgrade(cfg, "0008")
+    sql(
+        db_url,
+        "INSERT INTO commitments (id, plan_id, version, operation, plan_agency, exercise, team, "
+        "agency, committed_from, committed_to, created_by, created_at) VALUES ('c1', 'p1', 1, "
+        f"'OP', 'GEO-MIA', FALSE, 'T1', 'GE-MIA', '{NOW}', '{NOW}', 'u1', '{NOW}')",
+    )
+    assert sql(db_url, "SELECT team FROM commitments") == [("T1",)]
+    command.downgrade(cfg, "0007")
+    assert "commitments" not in inspect(create_engine(normalise_url(db_url))).get_table_names()
+    command.upgrade(cfg, "head")
