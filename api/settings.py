@@ -33,6 +33,11 @@ class Settings(BaseModel):
     setup_seconds: float = Field(
         default=60.0, ge=0, description="Allowance for loading geodata and building the model"
     )
+    warm_workers: bool = Field(
+        default=True,
+        description="Fork each worker from a warm process that has the solver's libraries and "
+        "the geodata loaded (false: start each from scratch, seconds slower)",
+    )
     worker_memory_mb: int = Field(
         default=4096, ge=256, description="Address-space limit of one worker process, MiB"
     )

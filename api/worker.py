@@ -20,6 +20,7 @@ import os
 import sys
 import time
 
+from api import procs
 from api.store import jobs, tasks
 from api.store.database import Database
 from geodata.layers import Geodata
@@ -157,14 +158,21 @@ def _render(plan: Plan, geo: Geodata) -> tuple[dict[str, tuple[str, bytes]], dic
 
 
 def main(argv: list[str]) -> int:
+    """A worker started from scratch (``python -m api.worker``), when no warm one is used."""
     logging.basicConfig(level=logging.WARNING, format="worker %(levelname)s %(message)s")
+    procs.set_name(procs.SOLVE_NAME)
     plan_id, number, attempt = argv[0], int(argv[1]), int(argv[2])
     url = os.environ["CDPLAN_DATABASE_URL"]
     delay = float(os.environ.get("CDPLAN_FAULT_DELAY_SECONDS") or 0)
-    db = Database(url, busy_seconds=30.0, migrate=False)
     claim = jobs.Claim(plan_id, number, attempt, 0.0, argv[3] if len(argv) > 3 else None)
+    return serve(url, claim, delay)
+
+
+def serve(url: str, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
+    """Do one claimed job on the database at ``url``; the exit code for the supervisor."""
+    db = Database(url, busy_seconds=30.0, migrate=False)
     try:
-        return run(db, claim, delay)
+        return run(db, claim, delay_seconds)
     except Exception as exc:
         if out_of_memory(exc):
             return EXIT_MEMORY
