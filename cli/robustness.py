@@ -23,7 +23,6 @@ from planner.exports.write import write_all, write_atomic
 from planner.io import ScenarioError, load_scenario
 from planner.robust.cluster import DaskPool, connect, scheduler_address
 from planner.robust.report import Robustness, TargetTry
-from planner.robust.skeleton import PlanMismatchError, check_supported
 from planner.robust.study import assess
 from planner.robust.target import search
 from planner.scenario import Scenario
@@ -55,10 +54,12 @@ def _print(report: Robustness) -> None:
     if report.target is not None:
         t = report.target
         verdict = "met" if t.met else "not met by any margin up to 1.0"
-        out.print(f"target {t.target:.0%}: {verdict}; margin chosen {t.uncertainty:g}")
+        out.print(f"target {t.target * 100:g}%: {verdict}; margin chosen {t.uncertainty:g}")
     for h in report.handovers:
+        movement = f"{h.movement:6} " if h.movement else ""
         out.print(
-            f"  {h.kind:7} {h.place[:34]:34} {h.from_team:>8} -> {h.to_team:8} {h.holds:7.1%}",
+            f"  {movement}{h.kind:8} {h.place[:34]:34} {h.from_team:>8} -> {h.to_team:8} "
+            f"{h.holds:7.1%}",
             markup=False,
         )
     if report.weakest:
@@ -68,6 +69,8 @@ def _print(report: Robustness) -> None:
     if report.replanned_ok is not None:
         share, failed = report.replanned_ok, report.failed
         out.print(f"a re-plan exists for {share:.1%} of the {failed} failed samples")
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False)
 
 
 def robustness_cmd(
@@ -105,11 +108,6 @@ def robustness_cmd(
     """Sample the world a plan must survive; report how often it holds, and where it breaks."""
     start = time.perf_counter()
     sc = _scenario(scenario)
-    try:
-        check_supported(sc)
-    except PlanMismatchError as exc:
-        err.print(f"[red]error:[/red] movements: {exc}")
-        raise typer.Exit(code=2) from exc
     with ExitStack() as stack, ThreadPoolExecutor(1) as starter:
         pending = starter.submit(_start, stack, scheduler)
         geo = load()

@@ -17,7 +17,7 @@ from geodata.layers import Geodata
 from geodata.localtime import local_time
 from geodata.routing import Route
 from planner.model.blocks import Block
-from planner.model.objective import block_cost
+from planner.model.objective import SCALE, block_cost, pickup_offset
 from planner.model.problem import Problem, RouteOption, Segment, Spot
 from planner.model.solve import Solution
 from planner.plan import (
@@ -86,7 +86,7 @@ def segments(geo: Geodata, problem: Problem, route: RouteOption) -> list[PlanSeg
     ]
 
 
-def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
+def duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]:
     """Each team's duties numbered 1, 2, ... in time order (None for a ferry leg, on board)."""
     out: dict[str, int | None] = {}
     by_team: dict[str, list[Block]] = defaultdict(list)
@@ -103,7 +103,11 @@ def _duty_numbers(problem: Problem, solution: Solution) -> dict[str, int | None]
 
 
 def assignments(
-    geo: Geodata, problem: Problem, route: RouteOption, solution: Solution
+    geo: Geodata,
+    problem: Problem,
+    route: RouteOption,
+    solution: Solution,
+    duties: dict[str, int | None] | None = None,
 ) -> list[Assignment]:
     """A team's presence per segment: over the whole window (rule 1), with the expected times.
 
@@ -111,7 +115,8 @@ def assignments(
     is told its task in the time it lives by.
     """
     out = []
-    duties = _duty_numbers(problem, solution)
+    # With several movements a team's duties are numbered across all of them (``duties``).
+    duties = duties if duties is not None else duty_numbers(problem, solution)
     for b in solution.blocks:
         team = problem.team(b.team)
         for k in range(b.first, b.last + 1):
@@ -294,15 +299,29 @@ def objective_terms(problem: Problem, blocks: list[Block]) -> ObjectiveTerms:
     """The objective of the chosen blocks, term by term (see planner.model.objective)."""
     w = problem.weights
     costs = [block_cost(problem, b) for b in blocks]
+    watched = {
+        (b.route, k)
+        for b in blocks
+        if problem.need(b.route) == 0
+        for k in range(b.first, b.last + 1)
+    }
+    optional = sum(
+        problem.routes[r].segments[k].nominal_end - problem.routes[r].segments[k].nominal_start
+        for r, k in watched
+    )
     return ObjectiveTerms(
-        # The first min_teams blocks pick the consignment up: no handover for them.
-        handovers=round(w.handovers * (sum(c.handovers for c in costs) - problem.min_teams), 2),
+        # The first blocks of each movement pick the consignment up: no handover for them.
+        handovers=round(
+            w.handovers * sum(c.handovers for c in costs) - pickup_offset(problem) / SCALE, 2
+        ),
         team_hours=round(w.team_hours * sum(c.team_hours for c in costs), 2),
         exposure=round(w.exposure * sum(c.exposure for c in costs), 2),
         foreign_observation=round(w.foreign_observation * sum(c.foreign_hours for c in costs), 2),
         remote_coverage=round(w.remote_coverage * sum(c.remote_hours for c in costs), 2),
         stability=round(w.stability * sum(c.changed_hours for c in costs), 2),
         lead_agency=round(w.handovers * sum(c.off_lead for c in costs), 2),
+        # + 0.0: no "-0.00" when nothing optional is watched.
+        optional_coverage=round(-w.optional_coverage * optional / 60.0, 2) + 0.0,
     )
 
 

@@ -121,6 +121,7 @@ def assemble_operation(
     specs = {m.id: m for m in scenario.movements}
     plan = Plan(operation=info, status=solution.status)
     requested: list[Authorisation] = []
+    duties = assemble.duty_numbers(problem, solution)
     for r in solution.routes:
         route = problem.routes[r]
         spec = specs[route.movement]
@@ -144,7 +145,7 @@ def assemble_operation(
         plan.segments += segments
         plan.assignments += [
             a.model_copy(update={"movement": spec.id})
-            for a in assemble.assignments(geo, problem, route, part)
+            for a in assemble.assignments(geo, problem, route, part, duties)
         ]
         plan.handovers += handovers
         requested += requests.authorisations(
@@ -165,7 +166,7 @@ def assemble_operation(
     plan.authorisations = _merge(requested)
     plan.coordination = requests.coordination(scenario, plan.handovers)
     plan.route = plan.movements[0].route
-    plan.solver = assemble.solver_info(solution)
+    plan.solver = assemble.solver_info(solution, problem)
     chosen = set(solution.routes)
     plan.alternatives = [
         a.model_copy(update={"chosen": i in chosen, "movement": problem.routes[i].movement})

@@ -265,6 +265,10 @@ class ObjectiveTerms(Out):
     lead_agency: float = Field(
         default=0.0, description="Stretches watched by another agency than the state's lead"
     )
+    optional_coverage: float = Field(
+        default=0.0,
+        description="Hours a movement with min_teams 0 is watched: a bonus, so negative",
+    )
 
 
 class SolverInfo(Out):

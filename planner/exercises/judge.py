@@ -28,13 +28,13 @@ from planner.check.checker import check
 from planner.check.violation import RULE_NAMES, Violation
 from planner.exercises import score as scoring
 from planner.exercises.brief import brief_problem
-from planner.exercises.costs import Terms, objective_of, terms_of
+from planner.exercises.costs import objective_of, terms_of
 from planner.exercises.trainee import TraineePlan, parse_trainee, unknown_ids
 from planner.io import ScenarioError
 from planner.model.blocks import Block, given_block
 from planner.model.problem import Problem
 from planner.model.solve import Solution, SolverReport
-from planner.plan import Authorisation, Out, Plan, PlanStatus
+from planner.plan import Authorisation, ObjectiveTerms, Out, Plan, PlanStatus
 from planner.reasons import Reason
 from planner.resolve.law import observation_reasons, without_unlawful_observation
 from planner.scenario import Scenario
@@ -62,7 +62,9 @@ class Judgement(Out):
     declared: str = Field(description="What the trainee said: planned or infeasible")
     notes: list[str] = Field(description="Why the score is what it is, in plain words")
     engine_reasons: list[Reason] = Field(description="Why no plan exists, by the engine")
-    terms: dict[str, Terms] = Field(description="Cost by objective term: trainee and optimum")
+    terms: dict[str, ObjectiveTerms] = Field(
+        description="Cost by objective term: trainee and optimum"
+    )
 
 
 @dataclass(frozen=True)
@@ -218,7 +220,9 @@ def _violations(found: list[Violation]) -> list[JudgedViolation]:
     ]
 
 
-def _optimum_terms(problem: Problem, geo: Geodata, scenario: Scenario, optimum: Plan) -> Terms:
+def _optimum_terms(
+    problem: Problem, geo: Geodata, scenario: Scenario, optimum: Plan
+) -> ObjectiveTerms:
     """The optimum's terms, counted on the brief's problem like the trainee's."""
     route_blocks = _blocks(problem, as_trainee(optimum))[1]
     return terms_of(problem, route_blocks)
@@ -256,7 +260,7 @@ def judge(
     engine_reasons = list(optimum.reasons)
     if optimum.status is PlanStatus.invalid or not has_plan:
         engine_reasons += [r for r in observation_reasons(scenario) if r not in engine_reasons]
-    terms: dict[str, Terms] = {}
+    terms: dict[str, ObjectiveTerms] = {}
     problem = brief_problem(reference, geo, now=now).problem
     if has_plan:
         terms["optimum"] = _optimum_terms(problem, geo, reference, optimum)

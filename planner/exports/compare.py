@@ -182,8 +182,49 @@ div.leaflet-container{background:#cfe3f0}
 </style>"""
 
 
-def render_compare(a: Plan, b: Plan, geo: Geodata, names: tuple[str, str] = ("A", "B")) -> str:
+@dataclass(frozen=True)
+class Marker:
+    """A point to flag on the comparison map (a rule a trainee's plan breaks, where it does)."""
+
+    lat: float
+    lon: float
+    text: str
+
+
+def _markers(m: folium.Map, markers: list[Marker]) -> None:
+    group = folium.FeatureGroup(name="Rules broken")
+    for x in markers:
+        folium.CircleMarker(
+            (x.lat, x.lon),
+            radius=11,
+            color="#b00",
+            weight=4,
+            fill=True,
+            fill_color="#fff",
+            fill_opacity=0.6,
+            tooltip=map_text(x.text),
+        ).add_to(group)
+    group.add_to(m)
+
+
+def render_compare(
+    a: Plan,
+    b: Plan,
+    geo: Geodata,
+    names: tuple[str, str] = ("A", "B"),
+    *,
+    intro: str = "",
+    markers: list[Marker] | None = None,
+) -> str:
     """The comparison page of plans ``a`` and ``b`` (one offline HTML page).
+
+    Args:
+        a: the first plan (solid line).
+        b: the second plan (dashed line).
+        geo: the geodata, for the base map.
+        names: what to call each plan.
+        intro: HTML (already escaped) shown above the figures, such as a debrief's verdict.
+        markers: points to flag on the map, each with its text.
 
     Raises:
         NotComparableError: the plans are of two operations.
@@ -198,6 +239,8 @@ def render_compare(a: Plan, b: Plan, geo: Geodata, names: tuple[str, str] = ("A"
     m.height = (560.0, "px")
     for key, plan, name in (("A", a, names[0]), ("B", b, names[1])):
         _layer(m, plan, key, name)
+    if markers:
+        _markers(m, markers)
     _Scale().add_to(m)
     Fullscreen(position="topleft").add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)
@@ -215,7 +258,7 @@ def render_compare(a: Plan, b: Plan, geo: Geodata, names: tuple[str, str] = ("A"
     head = (
         f'<div id="cdplan-banner">{esc(_marking(a, b))} &middot; {esc(title)}</div>'
         f"<h1>{esc(title)}: A {esc(names[0])}, B {esc(names[1])}</h1>"
-        f'<div class="cdplan-part">{_table(rows(a, b), names)}</div>{key_line}'
+        f'{intro}<div class="cdplan-part">{_table(rows(a, b), names)}</div>{key_line}'
     )
     root.html.add_child(Element(head), index=0)
     page = make_offline(stable_ids(root.render()))

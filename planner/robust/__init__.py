@@ -6,7 +6,8 @@ for each number; :mod:`~planner.robust.skeleton` lays the plan over the convoy's
 atoms, pauses and waits the engine timed); :mod:`~planner.robust.sampling` draws one world per
 sample from a generator seeded by (seed, sample index); :mod:`~planner.robust.replay` walks the
 route on that world; :mod:`~planner.robust.judge` says whether every team can still do its part;
-:mod:`~planner.robust.tasks` runs samples where the geodata is loaded once;
+:mod:`~planner.robust.several` joins the movements of an operation of several, each replayed
+on its own timeline; :mod:`~planner.robust.tasks` runs samples where the geodata is loaded once;
 :mod:`~planner.robust.cluster` runs tasks on Dask; :mod:`~planner.robust.report` adds the
 samples up; :mod:`~planner.robust.target` searches the ETA margin that holds often enough.
 

@@ -13,11 +13,21 @@ its last. On the sampled timeline each block then keeps, or breaks:
 A handover holds when the outgoing block keeps its end rules up to the passage and the incoming
 block its start rules; the plan holds when every block keeps every rule and the timeline goes
 through. A broken rule is blamed on the stretch that ran furthest from the plan.
+
+With several movements a team's blocks are judged in time order whichever movement they watch:
+its duty, its rest and its drives between posts run across them. A block on a movement watched
+only where a team is free (``min_teams`` 0) never makes the plan fail: the movement goes on
+unwatched. A team that cannot be at such a watch stays away from it; one that keeps it keeps it
+to its end, and what that costs its later posts counts there. A timeline that
+stops on such a movement fails the plan only when a movement that must be watched leaves after
+it, at a transfer.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from planner.robust.replay import Timeline
 from planner.robust.skeleton import Block, Skeleton
@@ -29,13 +39,28 @@ DEPARTURE = -1  # the "segment" a late departure is blamed on
 
 @dataclass(frozen=True)
 class Failure:
-    """A broken rule: which block, where (segment index), what, and the stretch to blame."""
+    """A broken rule: which block, where (segment index), what, and the stretch to blame.
+
+    ``track`` is the movement of the stretch to blame: with ``cause`` DEPARTURE, the movement
+    whose departure it is (0 with one movement). ``early``: the stretch ran short of its
+    expected time rather than long (the consignment came early, and a team could not be there).
+    """
 
     block: int
     segment: int
     rule: str  # duty, follow, desk, rest, travel, availability, timeline
     cause: int  # segment index, or DEPARTURE
     at_start: bool  # a start rule (the team cannot be there) rather than an end rule
+    track: int = 0
+    early: bool = False
+
+
+class _Cause(NamedTuple):
+    """The stretch to blame (a segment, or DEPARTURE), its movement, and which way it ran."""
+
+    segment: int
+    track: int
+    early: bool = False
 
 
 @dataclass(frozen=True)
@@ -45,7 +70,6 @@ class Verdict:
     holds: bool
     handovers: tuple[bool, ...]
     failures: tuple[Failure, ...]
-    broken_at: int | None  # the segment where the timeline itself stopped
 
 
 def _excess(sk: Skeleton, tl: Timeline, k: int) -> float:
@@ -54,23 +78,35 @@ def _excess(sk: Skeleton, tl: Timeline, k: int) -> float:
     return (tl.exit[k] - tl.entry[k]) - (seg.nominal_end - seg.nominal_start)
 
 
-def _blame_within(sk: Skeleton, tl: Timeline, first: int, last: int) -> int:
-    """The segment of ``first..last`` that ran longest past its expected time."""
-    return max(range(first, last + 1), key=lambda k: (_excess(sk, tl, k), -k))
+def _lateness(sk: Skeleton, tl: Timeline, k: int) -> float:
+    """How late the consignment reaches segment ``k``, minutes (negative: early)."""
+    return tl.entry[k] - sk.segments[k].nominal_start
 
 
-def _blame_upstream(sk: Skeleton, tl: Timeline, upto: int, lateness: float) -> int:
+def _blame_within(sk: Skeleton, tl: Timeline, first: int, last: int) -> _Cause:
+    """The segment of ``first..last`` (one movement) that ran longest past its expected time."""
+    k = max(range(first, last + 1), key=lambda k: (_excess(sk, tl, k), -k))
+    return _Cause(k, sk.movement_of(k))
+
+
+def _blame_upstream(
+    sk: Skeleton, tl: Timeline, upto: int, lateness: float, *, inclusive: bool = False
+) -> _Cause:
     """What made the consignment late (or early, ``lateness`` < 0) before segment ``upto``.
 
-    That is the segment before it that ran furthest that way, or the departure.
+    That is the segment on its way there (``upto`` itself too when ``inclusive``) that ran
+    furthest that way, or the departure; with the movement it belongs to.
     """
     sign = 1.0 if lateness >= 0 else -1.0
-    best, cause = sign * tl.late, DEPARTURE
-    for i in range(upto):
+    way, root = sk.before(upto)
+    if inclusive:
+        way.append(upto)
+    best, cause = sign * tl.slip(root), DEPARTURE
+    for i in way:
         value = sign * _excess(sk, tl, i)
         if value > best:
             best, cause = value, i
-    return cause
+    return _Cause(cause, root if cause == DEPARTURE else sk.movement_of(cause), sign < 0)
 
 
 def _available(windows: tuple[tuple[int, int], ...], t: float) -> bool:
@@ -86,13 +122,30 @@ def _start_rules(
     leave = arrive - b.travel
     if not _available(team.availability, leave):
         return "availability"
-    if prev is not None and not prev.desk and not b.desk:
-        between = abs(sk.drive_at[b.first] - sk.drive_at[prev.last + 1]) / sk.car_speedup
-        if tl.exit[prev.last] + between > arrive + TOLERANCE_MINUTES:
-            return "travel"
+    if (
+        prev is not None
+        and not (prev.desk or b.desk)
+        and tl.exit[prev.last] + sk.drive(prev.last, b.first) > arrive + TOLERANCE_MINUTES
+    ):
+        return "travel"
     if rested_since is not None and leave - rested_since < team.min_rest - TOLERANCE_MINUTES:
         return "rest"
     return None
+
+
+def _start_cause(sk: Skeleton, tl: Timeline, b: Block, prev: Block | None, rule: str) -> _Cause:
+    """What to blame for a start rule: what made the consignment late or early there.
+
+    For a drive or a rest after a post on another movement, it is what made that one late, when
+    it ran later than this one ran early.
+    """
+    late = _lateness(sk, tl, b.first)
+    elsewhere = prev is not None and sk.movement_of(prev.last) != sk.movement_of(b.first)
+    if rule in ("travel", "rest") and elsewhere and prev is not None:
+        held = tl.exit[prev.last] - sk.segments[prev.last].nominal_end
+        if held > -late:
+            return _blame_upstream(sk, tl, prev.last, held, inclusive=True)
+    return _blame_upstream(sk, tl, b.first, late)
 
 
 def _end_rules(sk: Skeleton, tl: Timeline, b: Block, duty_start: float | None) -> tuple[str, int]:
@@ -125,31 +178,55 @@ class _Duty:
     start: float  # leaves base
     end: float  # released from its last block so far
     first: int  # its first segment
+    late: float  # how late the consignment reached that segment
+
+
+def _end_cause(
+    sk: Skeleton, tl: Timeline, b: Block, duty: _Duty | None, rule: str, k: int
+) -> _Cause:
+    """What to blame for an end rule broken at segment ``k``."""
+    if rule == "availability":
+        late = tl.exit[k] - sk.segments[k].nominal_end
+        return _blame_upstream(sk, tl, k, late, inclusive=True)
+    if rule != "duty" or duty is None:
+        return _blame_within(sk, tl, b.first, k)
+    if sk.movement_of(duty.first) == sk.movement_of(k):
+        return _blame_within(sk, tl, duty.first, k)
+    # A duty begun on another movement: the stretches of this block, or whatever held this
+    # movement back longer than the first one.
+    within = _blame_within(sk, tl, b.first, k)
+    held = _lateness(sk, tl, b.first) - duty.late
+    if held > _excess(sk, tl, within.segment):
+        return _blame_upstream(sk, tl, b.first, held)
+    return within
 
 
 def judge(sk: Skeleton, tl: Timeline) -> Verdict:
     """Judge every block of the plan on one sampled timeline (see the module doc)."""
     failures: list[Failure] = []
-    stop = tl.broken.segment if tl.broken is not None else len(sk.segments)
-    start_ok = [b.first < stop for b in sk.blocks]
-    end_ok = [b.last < stop for b in sk.blocks]
+    start_ok = [not math.isnan(tl.entry[b.first]) for b in sk.blocks]
+    end_ok = [not math.isnan(tl.exit[b.last]) for b in sk.blocks]
     last_of: dict[str, Block] = {}
     duty_of: dict[str, _Duty] = {}
     for i, b in enumerate(sk.blocks):
         if not start_ok[i]:
             continue
         prev = last_of.get(b.team)
-        last_of[b.team] = b
         current = duty_of.get(b.team)
         land = b.duty is not None and not b.desk
         same = land and current is not None and current.number == b.duty
         rested_since = current.end if land and current is not None and not same else None
         rule = _start_rules(sk, tl, b, prev, rested_since)
+        if rule and b.optional:
+            # The team cannot be there, and the operation does without this watch: it stays
+            # away, and neither its duty nor its drives count the watch.
+            start_ok[i] = end_ok[i] = False
+            continue
+        last_of[b.team] = b
         if rule:
             start_ok[i] = False
-            late = tl.entry[b.first] - sk.segments[b.first].nominal_start
-            cause = _blame_upstream(sk, tl, b.first, late)
-            failures.append(Failure(i, b.first, rule, cause, True))
+            c = _start_cause(sk, tl, b, prev, rule)
+            failures.append(Failure(i, b.first, rule, c.segment, True, c.track, c.early))
         if not end_ok[i]:
             continue
         duty: _Duty | None = None
@@ -158,26 +235,27 @@ def judge(sk: Skeleton, tl: Timeline) -> Verdict:
                 duty = current
             else:
                 begins = tl.entry[b.first] - sk.overlap - b.travel
-                duty = _Duty(b.duty, begins, begins, b.first)
+                duty = _Duty(b.duty, begins, begins, b.first, _lateness(sk, tl, b.first))
             duty.end = tl.exit[b.last]
             duty_of[b.team] = duty
         rule, k = _end_rules(sk, tl, b, duty.start if duty is not None else None)
         if rule:
             end_ok[i] = False
-            if rule == "availability":
-                late = tl.exit[k] - sk.segments[k].nominal_end
-                cause = _blame_upstream(sk, tl, k + 1, late)
-            else:
-                cause = _blame_within(sk, tl, duty.first if duty and rule == "duty" else b.first, k)
-            failures.append(Failure(i, k, rule, cause, False))
+            c = _end_cause(sk, tl, b, duty, rule, k)
+            failures.append(Failure(i, k, rule, c.segment, False, c.track, c.early))
     handovers = tuple(end_ok[h.outgoing] and start_ok[h.incoming] for h in sk.handovers)
-    if tl.broken is not None:
-        failures.append(Failure(-1, tl.broken.segment, "timeline", tl.broken.segment, True))
+    # A watch the operation can do without never fails it (see the module doc).
+    failures = [f for f in failures if not sk.blocks[f.block].optional]
+    needed = [i for i, b in enumerate(sk.blocks) if not b.optional]
+    vital = [s for s in tl.broken if sk.vital(sk.movement_of(s.segment))]
+    failures += [
+        Failure(-1, s.segment, "timeline", s.segment, True, sk.movement_of(s.segment))
+        for s in vital
+    ]
     return Verdict(
-        holds=tl.broken is None and all(start_ok) and all(end_ok),
+        holds=not vital and all(start_ok[i] and end_ok[i] for i in needed),
         handovers=handovers,
         failures=tuple(failures),
-        broken_at=tl.broken.segment if tl.broken is not None else None,
     )
 
 

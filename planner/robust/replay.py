@@ -10,6 +10,11 @@ expected timeline.
 
 A wait the walk needs where the plan has none (a ban a late truck meets on the road) is standing
 time on the segment the truck is on: its team watches the truck stand.
+
+An operation of several movements (:func:`sample`) walks each movement on its own world, on its
+own clock: a movement that begins at a transfer sets out when the one it takes over from arrives
+in that sample (the transfer's watch is its first step), so a late truck makes a late van; one
+whose timeline stopped never hands over, and the next never sets out.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from planner.reasons import PlanningError
 from planner.resolve.atoms import Atom
 from planner.resolve.clock import waits
 from planner.resolve.clock.waits import timetable_of
-from planner.robust.sampling import Draw, triangular
-from planner.robust.skeleton import Skeleton
+from planner.robust.sampling import Draw, draw, triangular
+from planner.robust.skeleton import Skeleton, Track
+from planner.robust.world import World
 
 # Fixed-length standing: the plan's pauses and known stops last what the plan says.
 FIXED = frozenset({"stop", "break", "rest"})
@@ -50,15 +56,22 @@ class Broken:
 class Timeline:
     """A sampled timeline, minutes after the planned departure, per segment.
 
-    ``entry`` and ``exit`` are NaN from the segment where the timeline broke on; ``moving`` is the
-    driving within each segment (its following time); ``late`` the departure's slip.
+    ``entry`` and ``exit`` are NaN from the segment where the timeline broke on (and on every
+    movement that would have set out after it); ``moving`` is the driving within each segment
+    (its following time); ``late`` the departure's slip; ``broken`` where it stopped, once per
+    movement at most; ``departures`` how late each movement set out (several movements).
     """
 
     entry: tuple[float, ...]
     exit: tuple[float, ...]
     moving: tuple[float, ...]
     late: float
-    broken: Broken | None = None
+    broken: tuple[Broken, ...] = ()
+    departures: tuple[float, ...] = ()
+
+    def slip(self, track: int) -> float:
+        """How late movement ``track`` set out, minutes (the departure's slip with one)."""
+        return self.departures[track] if self.departures else self.late
 
 
 def _dwell(sk: Skeleton, j: int, draw: Draw) -> float:
@@ -187,5 +200,63 @@ def replay(sk: Skeleton, draw: Draw) -> Timeline:
         for k in range(broken.segment, n):
             entry[k] = exit_[k] = math.nan
     return Timeline(
-        entry=tuple(entry), exit=tuple(exit_), moving=tuple(moving), late=draw.late, broken=broken
+        entry=tuple(entry),
+        exit=tuple(exit_),
+        moving=tuple(moving),
+        late=draw.late,
+        broken=(broken,) if broken is not None else (),
+    )
+
+
+def _in_order(tracks: tuple[Track, ...]) -> list[int]:
+    """The tracks, each after the one it takes over from."""
+    done: list[int] = []
+    while len(done) < len(tracks):
+        ready = [
+            m for m, t in enumerate(tracks) if m not in done and (t.feed is None or t.feed in done)
+        ]
+        if not ready:
+            raise ValueError("the transfers go round in a circle")
+        done += ready
+    return done
+
+
+def sample(sk: Skeleton, world: World, seed: int, index: int) -> Timeline:
+    """Sample ``index`` of a study seeded by ``seed``: its world drawn, the route walked on it.
+
+    With several movements, each track draws its own world (:func:`~planner.robust.sampling.draw`
+    with its number as ``stream``) and is walked on it (see the module doc); the timeline is the
+    operation's, minutes after its planned departure.
+    """
+    if not sk.tracks:
+        return replay(sk, draw(sk, world, seed, index))
+    n = len(sk.segments)
+    entry, exit_, moving = [math.nan] * n, [math.nan] * n, [0.0] * n
+    departures = [0.0] * len(sk.tracks)
+    broken: list[Broken] = []
+    arrival: dict[int, float] = {}  # each track's arrival, minutes on the operation's clock
+    for m in _in_order(sk.tracks):
+        track = sk.tracks[m]
+        world_m = draw(track.skeleton, world, seed, index, stream=m)
+        arrival[m] = math.nan
+        if track.feed is not None:
+            came = arrival[track.feed]
+            if math.isnan(came):
+                continue  # the movement before it never arrived
+            world_m = replace(world_m, late=came - track.offset)
+        walked = replay(track.skeleton, world_m)
+        departures[m] = world_m.late
+        for local, k in enumerate(track.index):
+            entry[k] = walked.entry[local] + track.offset
+            exit_[k] = walked.exit[local] + track.offset
+            moving[k] = walked.moving[local]
+        broken += [Broken(track.index[b.segment], b.why) for b in walked.broken]
+        arrival[m] = walked.exit[-1] + track.offset
+    return Timeline(
+        entry=tuple(entry),
+        exit=tuple(exit_),
+        moving=tuple(moving),
+        late=departures[0],
+        broken=tuple(sorted(broken, key=lambda b: b.segment)),
+        departures=tuple(departures),
     )

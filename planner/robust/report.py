@@ -3,7 +3,8 @@
 ``holds`` is the share of samples in which the whole plan holds; each handover's ``holds`` the
 share in which that handover does; ``weakest`` names the stretches most often to blame, with the
 rule they break, in the planners' words; ``replanned_ok`` the share of failed samples for which a
-re-plan from the point of failure exists.
+re-plan from the point of failure exists. With several movements, a handover and a weak point
+name their movement, and the words say which movement ran long and which one the team watched.
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ class HandoverHold(Out):
 
     place: str = Field(description="Where the watch passes, by name")
     place_id: str = Field(description="Geodata id of the place, or '@lat,lon'")
-    kind: str = Field(description="border, relief or port")
+    kind: str = Field(description="border, relief, port, or transfer (between two movements)")
+    movement: str | None = Field(
+        default=None,
+        description="The movement watched, or 'M1>M3' for a transfer (several movements only)",
+    )
     from_team: str = Field(description="The outgoing team")
     to_team: str = Field(description="The incoming team")
     expected: datetime = Field(description="Expected passage, UTC")
@@ -44,6 +49,10 @@ class Weakness(Out):
     """A stretch to blame for a broken rule, and how often."""
 
     segment: str = Field(description="Segment id of the stretch to blame")
+    movement: str | None = Field(
+        default=None,
+        description="The movement that ran long, or whose departure slipped (several only)",
+    )
     why: str = Field(description="What runs long and which rule it breaks, in plain words")
     share: float = Field(description="Share of samples in which this happens, 0..1")
 
@@ -88,16 +97,19 @@ class Robustness(Out):
     workers: int = Field(description="Tasks the cluster ran at once")
     scheduler: str = Field(description="The Dask scheduler's address")
     target: TargetSearch | None = Field(default=None, description="With --target: the search")
+    notes: list[str] = Field(
+        default_factory=list, description="What the figures leave out, and why, in words"
+    )
 
 
 def _hours(minutes: float) -> str:
     return f"{minutes / 60:g} h"
 
 
-def _cause(seg: PlanSegment | None) -> str:
-    """What ran long, in words."""
+def _cause(seg: PlanSegment | None, movement: str = "") -> str:
+    """What ran long, in words (``movement``: whose departure, with several)."""
     if seg is None:
-        return "the departure is late"
+        return f"the departure of {movement} is late" if movement else "the departure is late"
     here, there = seg.from_.name, seg.to.name
     if seg.mode == "border":
         if seg.kind == "port_customs":
@@ -115,6 +127,20 @@ def _cause(seg: PlanSegment | None) -> str:
     if seg.mode in ("road", "rail"):
         return f"slow going from {here} to {there}"
     return f"the {seg.kind or seg.mode} at {here} runs long"
+
+
+def _early(seg: PlanSegment) -> str:
+    """What ran short, in words: the consignment came early and a team could not be there."""
+    here, there = seg.from_.name, seg.to.name
+    if seg.mode == "border":
+        if seg.kind == "port_customs":
+            return f"port formalities at {here} are quicker than planned"
+        return f"the queue at {here} is shorter than planned"
+    if seg.mode == "ferry":
+        return f"the ferry {here} - {there} is quicker than planned"
+    if seg.mode in ("road", "rail"):
+        return f"fast going from {here} to {there}"
+    return f"the {seg.kind or seg.mode} at {here} is shorter than planned"
 
 
 def _effect(scenario: Scenario, blame: Blame) -> str:
@@ -140,8 +166,16 @@ def why(scenario: Scenario, plan: Plan, blame: Blame) -> str:
     """A broken rule in the planners' words: what ran long, and which rule it breaks."""
     segs = {s.id: s for s in plan.segments}
     if blame.rule == "timeline":
-        return _effect(scenario, blame)
-    return f"{_cause(segs.get(blame.cause))}: {_effect(scenario, blame)}"
+        note = _effect(scenario, blame)
+        return f"{blame.movement}: {note}" if blame.movement else note
+    seg = segs.get(blame.cause)
+    cause = _early(seg) if blame.early and seg is not None else _cause(seg, blame.movement)
+    if seg is not None and blame.movement:
+        cause += f" ({blame.movement})"
+    effect = _effect(scenario, blame)
+    if blame.post and blame.post != blame.movement:
+        effect += f" (watching {blame.post})"
+    return f"{cause}: {effect}"
 
 
 def summarise(
@@ -158,9 +192,9 @@ def summarise(
     n = len(outcomes)
     share = (lambda count: round(count / n, 4)) if n else (lambda count: 0.0)
     order = {s.id: i for i, s in enumerate(plan.segments)}
-    counts: Counter[tuple[str, str]] = Counter()
+    counts: Counter[tuple[str, str, str]] = Counter()
     for o in outcomes:
-        counts.update({(b.segment, why(scenario, plan, b)) for b in o.blames})
+        counts.update({(b.segment, why(scenario, plan, b), b.movement) for b in o.blames})
     weakest = sorted(counts.items(), key=lambda kv: (-kv[1], order.get(kv[0][0], 0), kv[0][1]))
     failed = [o for o in outcomes if not o.holds]
     tried = [o for o in failed if o.replanned is not None]
@@ -179,14 +213,15 @@ def summarise(
                 kind=h.kind,
                 from_team=h.from_team,
                 to_team=h.to_team,
+                movement=h.movement,
                 expected=h.end,
                 holds=share(sum(o.handovers[i] for o in outcomes if i < len(o.handovers))),
             )
             for i, h in enumerate(plan.handovers)
         ],
         weakest=[
-            Weakness(segment=seg, why=text, share=share(count))
-            for (seg, text), count in weakest[:WEAKEST]
+            Weakness(segment=seg, movement=movement or None, why=text, share=share(count))
+            for (seg, text, movement), count in weakest[:WEAKEST]
         ],
         replanned_ok=(
             round(sum(bool(o.replanned) for o in tried) / len(tried), 4) if tried else None

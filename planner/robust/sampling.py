@@ -1,10 +1,11 @@
 """One sample's world: every draw it needs, from a generator seeded by (seed, sample index).
 
-The generator of sample ``i`` is ``numpy.random.default_rng([seed, i])``: it depends on nothing
-else, so the same seed gives the same figures however the samples are split into tasks and
-whichever worker runs them. Every sample draws the same variates in the same order, whatever
-the route holds, so that two plans of the same scenario (another ETA margin) face the same
-worlds.
+The generator of sample ``i`` is ``numpy.random.default_rng([seed, i])`` (with several
+movements, movement ``m`` > 0 of the operation draws from ``default_rng([seed, i, m])``): it
+depends on nothing else, so the same seed gives the same figures however the samples are split
+into tasks and whichever worker runs them. Every sample draws the same variates in the same
+order, whatever the route holds, so that two plans of the same scenario (another ETA margin)
+face the same worlds.
 """
 
 from __future__ import annotations
@@ -58,9 +59,14 @@ def triangular(u: float, low: float, mode: float, high: float, spread: float = 1
     return mode + (x - mode) * spread
 
 
-def draw(skeleton: Skeleton, world: World, seed: int, index: int) -> Draw:
-    """The world of sample ``index`` of a study seeded by ``seed``."""
-    rng = np.random.default_rng([seed, index])
+def draw(skeleton: Skeleton, world: World, seed: int, index: int, stream: int = 0) -> Draw:
+    """The world of sample ``index`` of a study seeded by ``seed``.
+
+    ``stream`` > 0 draws another movement's world of the same sample, from
+    ``default_rng([seed, index, stream])``: the first movement's world is the one it would meet
+    studied alone, and no movement's world depends on the length of another's route.
+    """
+    rng = np.random.default_rng([seed, index, stream] if stream else [seed, index])
     n_seg, n_step = len(skeleton.segments), len(skeleton.steps)
     late_u, late_e, trip_z = rng.random(), rng.exponential(), rng.standard_normal()
     stretch_z = rng.standard_normal(n_seg)

@@ -5,6 +5,10 @@ queues, pauses, waits and stops, each with the plan segment it belongs to. A lon
 that the plan split into shifts is one step with a part per shift. The blocks are the plan's
 assignments: a team watching a run of consecutive segments within one duty. Everything a replay
 needs is plain data here, in minutes after the planned departure; a test can build one by hand.
+
+An operation of several movements is one skeleton to judge whose ``tracks`` are the movements'
+own skeletons to replay (:mod:`planner.robust.several`): its segments, blocks and handovers are
+the whole plan's, on one clock.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from dataclasses import dataclass, replace
 
 from geodata.layers import Geodata
 from geodata.schema import Freight
+from planner.model.constraints.movements import drive_minutes
+from planner.model.problem import Spot
 from planner.plan import Plan
 from planner.resolve.atoms import Atom
 from planner.resolve.clock.context import ClockContext, clock_context
@@ -28,22 +34,6 @@ ROUNDING_MINUTES = 1.0
 
 class PlanMismatchError(ValueError):
     """The plan was not made from this scenario on this geodata: it cannot be replayed."""
-
-
-SEVERAL_MOVEMENTS = (
-    "an operation of several movements cannot be studied yet: study each movement as a "
-    "scenario of its own"
-)
-
-
-def check_supported(scenario: Scenario) -> None:
-    """Refuse what a replay cannot walk yet: several movements joined by transfers.
-
-    Raises:
-        PlanMismatchError: the scenario has several movements.
-    """
-    if scenario.movements:
-        raise PlanMismatchError(SEVERAL_MOVEMENTS)
 
 
 @dataclass(frozen=True)
@@ -74,6 +64,8 @@ class SegmentInfo:
     nominal_start: float  # minutes after the planned departure
     nominal_end: float
     following: bool  # physical following (road or rail), counted against max_follow
+    movement: int = 0  # the track it belongs to (several movements)
+    spots: tuple[Spot, Spot] | None = None  # where it begins and ends
 
 
 @dataclass(frozen=True)
@@ -82,7 +74,8 @@ class Block:
 
     ``duty`` is the plan's duty number (None: outside the duty model, on board a ferry);
     ``desk``: a remote watch from a desk; ``travel``: minutes from the team's base to the first
-    post.
+    post; ``optional``: a watch of a movement with ``min_teams`` 0, which the operation can do
+    without.
     """
 
     team: str
@@ -91,6 +84,7 @@ class Block:
     duty: int | None
     desk: bool
     travel: int
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,8 +111,29 @@ class HandoverInfo:
 
 
 @dataclass(frozen=True)
+class Track:
+    """One movement of an operation: its own skeleton, replayed on its own clock.
+
+    ``offset``: its planned departure, minutes after the operation's; ``index``: the operation's
+    index of each of its segments; ``feed``: the track whose arrival it leaves at (a transfer;
+    the transfer's watch is the first step of this one), None when it has a departure of its own.
+    """
+
+    movement: str
+    skeleton: Skeleton
+    offset: float
+    index: tuple[int, ...]
+    feed: int | None
+    optional: bool  # min_teams 0: watched where a team is free, never needed
+
+
+@dataclass(frozen=True)
 class Skeleton:
-    """Everything one replay and its judgement need, computed once per plan."""
+    """Everything one replay and its judgement need, computed once per plan.
+
+    With ``tracks`` (several movements) the skeleton only judges: each track's own skeleton is
+    replayed, and ``ctx``, ``steps`` and ``drive_at`` are not used.
+    """
 
     ctx: ClockContext
     steps: tuple[Step, ...]
@@ -131,10 +146,71 @@ class Skeleton:
     desk_max: int | None  # longest remote watch, minutes; None: remote coverage not allowed
     drive_at: tuple[float, ...]  # driving minutes from the origin to each segment boundary
     car_speedup: float
+    tracks: tuple[Track, ...] = ()
+
+    def movement_of(self, k: int) -> int:
+        """The track of segment ``k`` (0 with one movement)."""
+        return self.segments[k].movement
+
+    def drive(self, a: int, b: int) -> float:
+        """Minutes a team drives from the end of segment ``a`` to the start of segment ``b``.
+
+        Along one route, at car speed along it; between two movements, the checker's drive
+        model (straight line, detour, car speed).
+        """
+        if not self.tracks:
+            return abs(self.drive_at[b] - self.drive_at[a + 1]) / self.car_speedup
+        ma, mb = self.movement_of(a), self.movement_of(b)
+        if ma == mb:
+            own = self.tracks[ma]
+            return own.skeleton.drive(own.index.index(a), own.index.index(b))
+        end, begin = self.segments[a].spots, self.segments[b].spots
+        if end is None or begin is None:
+            raise PlanMismatchError("a segment of an operation of several movements has no place")
+        return drive_minutes(end[1], begin[0])
+
+    def before(self, k: int) -> tuple[list[int], int]:
+        """The segments the goods pass before segment ``k``, in order, and the track that set out.
+
+        With several movements, a movement that begins at a transfer follows the whole of the
+        one it takes over from.
+        """
+        if not self.tracks:
+            return list(range(k)), 0
+        m = self.movement_of(k)
+        track = self.tracks[m]
+        out = list(track.index[: track.index.index(k)])
+        while track.feed is not None:
+            m = track.feed
+            track = self.tracks[m]
+            out = [*track.index, *out]
+        return out, m
+
+    def vital(self, m: int) -> bool:
+        """Whether the operation needs track ``m`` to go through.
+
+        It does when the movement must be watched (``min_teams`` above 0), or when one that
+        must be leaves after it, at a transfer.
+        """
+        if not self.tracks:
+            return True
+        return any(
+            not t.optional and m in self.upstream_tracks(i) for i, t in enumerate(self.tracks)
+        )
+
+    def upstream_tracks(self, m: int) -> set[int]:
+        """Track ``m`` and every track it begins after, through transfers."""
+        seen = {m}
+        feed = self.tracks[m].feed
+        while feed is not None and feed not in seen:
+            seen.add(feed)
+            feed = self.tracks[feed].feed
+        return seen
 
 
 def _route_index(plan: Plan) -> int:
-    head = plan.segments[0].id.split("-")[0]
+    # "R1-S04", or "M3-R1-S04" in an operation of several movements.
+    head = plan.segments[0].id.split("-")[-2] if "-" in plan.segments[0].id else ""
     if not head.startswith("R") or not head[1:].isdigit():
         raise PlanMismatchError(f"segment id {plan.segments[0].id} does not name its route")
     return int(head[1:]) - 1
@@ -228,11 +304,11 @@ def build(scenario: Scenario, plan: Plan, geo: Geodata) -> Skeleton:
     """The skeleton of a plan with a plan to follow, re-timed from its scenario.
 
     Raises:
-        PlanMismatchError: the plan has nothing to replay, its scenario has several movements,
-            or its segments are not those its scenario gives on this geodata (another version
-            of the engine or the data).
+        PlanMismatchError: the plan has nothing to replay, or its segments are not those its
+            scenario gives on this geodata (another version of the engine or the data).
     """
-    check_supported(scenario)
+    if scenario.movements:
+        raise PlanMismatchError("several movements: each is built on its own, then joined")
     if not plan.status.has_plan or not plan.segments:
         raise PlanMismatchError(f"a plan with status {plan.status} has nothing to replay")
     resolved = resolve_scenario(scenario, geo, now=plan.operation.planned_at)
@@ -260,6 +336,7 @@ def build(scenario: Scenario, plan: Plan, geo: Geodata) -> Skeleton:
             nominal_start=float(s.nominal_start),
             nominal_end=float(s.nominal_end),
             following=s.following,
+            spots=(s.start_spot, s.end_spot),
         )
         for s in option.segments
     )

@@ -15,7 +15,6 @@ import time
 from planner.plan import Plan
 from planner.robust.cluster import Pool
 from planner.robust.report import Robustness, summarise
-from planner.robust.skeleton import check_supported
 from planner.robust.tasks import Outcome, Study, run_samples
 from planner.robust.world import World
 from planner.scenario import Scenario
@@ -23,6 +22,11 @@ from planner.scenario import Scenario
 TASKS_PER_WORKER = 4
 # Without re-plans a sample is a fraction of a millisecond: a task of fewer is all round trip.
 MIN_SAMPLES_PER_TASK = 25
+
+REPLAN_SEVERAL = (
+    "--replan: not applicable to an operation of several movements (re-planning after an event "
+    "is not supported there yet); replanned_ok is not given"
+)
 
 
 def chunks(samples: int, workers: int, *, replan: bool) -> list[list[int]]:
@@ -56,13 +60,16 @@ def assess(
     """How likely ``plan`` is to hold: ``samples`` sampled worlds, replayed on ``pool``.
 
     A plan without a plan to follow (infeasible, timed out) holds in no sample and needs none.
+    An operation of several movements is studied whole, but not re-planned: ``replan`` leaves a
+    note instead (events on several movements are not supported yet).
 
     Raises:
-        PlanMismatchError: the scenario has several movements (not studied yet).
+        PlanMismatchError: the plan is not its scenario's (another engine or geodata).
     """
-    check_supported(scenario)
     start = time.perf_counter()
     outcomes: list[Outcome] = []
+    notes = [REPLAN_SEVERAL] if replan and scenario.movements else []
+    replan = replan and not scenario.movements
     if plan.status.has_plan and samples > 0:
         study = as_study(scenario, plan, seed=seed, world=world or World(), replan=replan)
         parts = chunks(samples, pool.workers, replan=replan)
@@ -75,4 +82,4 @@ def assess(
         seconds=time.perf_counter() - start,
         workers=pool.workers,
         scheduler=pool.scheduler,
-    ).model_copy(update={"samples": samples})
+    ).model_copy(update={"samples": samples, "notes": notes})

@@ -1,8 +1,9 @@
 """The smallest ETA margin whose plan holds often enough.
 
-``movement.uncertainty`` widens every window by that share of the elapsed travel time, and the
-engine then budgets each team's duty and following for the longest case: a wider margin gives
-plans with more relief and more slack, at the cost of more team-hours. The search plans the
+``movement.uncertainty`` widens every window by that share of the elapsed travel time (with
+several movements, every movement's margin is the one tried), and the engine then budgets each
+team's duty and following for the longest case: a wider margin gives plans with more relief and
+more slack, at the cost of more team-hours. The search plans the
 scenario at margins 0, 0.05, 0.10, ... up to 1, studies each plan on the same sampled worlds
 (the same seed), stops at the first that holds in at least the target share of samples, and then
 halves the last step twice between the last margin that failed and the first that met it, as if
@@ -39,9 +40,15 @@ class Found:
 
 
 def with_margin(scenario: Scenario, uncertainty: float) -> Scenario:
-    """The scenario with another ``movement.uncertainty``."""
-    movement = scenario.movement.model_copy(update={"uncertainty": round(uncertainty, 4)})
-    return scenario.model_copy(update={"movement": movement})
+    """The scenario with another ``movement.uncertainty``: every movement's, with several."""
+    margin = {"uncertainty": round(uncertainty, 4)}
+    movements = [
+        m.model_copy(update={"movement": m.movement.model_copy(update=margin)})
+        for m in scenario.movements
+    ]
+    # With several, the one-movement fields mirror the first movement (planner.movements).
+    movement = scenario.movement.model_copy(update=margin)
+    return scenario.model_copy(update={"movement": movement, "movements": movements})
 
 
 def search(

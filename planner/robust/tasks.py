@@ -24,9 +24,9 @@ from planner.plan import Plan
 from planner.replan.events import replan
 from planner.replan.kinds import Delay
 from planner.robust.judge import DEPARTURE, Failure, judge
-from planner.robust.replay import Timeline, replay
-from planner.robust.sampling import draw
-from planner.robust.skeleton import Skeleton, build
+from planner.robust.replay import Timeline, sample
+from planner.robust.several import skeleton_of
+from planner.robust.skeleton import Skeleton
 from planner.robust.world import World
 from planner.scenario import Scenario
 
@@ -61,6 +61,9 @@ class Blame:
     team: str
     cause: str  # segment id or "departure"
     note: str = ""  # why the timeline itself stopped
+    movement: str = ""  # the movement of the stretch to blame, or whose departure (several)
+    post: str = ""  # the movement the team watches where the rule breaks (several)
+    early: bool = False  # the stretch ran short, not long: the consignment came early
 
 
 @dataclass(frozen=True)
@@ -87,12 +90,16 @@ def _loaded(key: str, scenario: str, plan: str) -> _Loaded:
     del key
     sc = parse_scenario(json.loads(scenario))
     pl = Plan.model_validate_json(plan)
-    return _Loaded(sc, pl, build(sc, pl, load()))
+    return _Loaded(sc, pl, skeleton_of(sc, pl, load()))
 
 
 def loaded(study: Study) -> _Loaded:
     """The study's scenario, plan and skeleton, from this worker's cache."""
     return _loaded(study.key, json.dumps(study.scenario), json.dumps(study.plan))
+
+
+def _movement(sk: Skeleton, track: int) -> str:
+    return sk.tracks[track].movement if sk.tracks else ""
 
 
 def _blames(sk: Skeleton, tl: Timeline, failures: Sequence[Failure]) -> tuple[Blame, ...]:
@@ -101,8 +108,20 @@ def _blames(sk: Skeleton, tl: Timeline, failures: Sequence[Failure]) -> tuple[Bl
         team = sk.blocks[f.block].team if f.block >= 0 else ""
         cause = "departure" if f.cause == DEPARTURE else sk.segments[f.cause].id
         where = sk.segments[f.segment if f.cause == DEPARTURE else f.cause].id
-        note = tl.broken.why if f.rule == "timeline" and tl.broken is not None else ""
-        out.append(Blame(segment=where, rule=f.rule, team=team, cause=cause, note=note))
+        stops = [b.why for b in tl.broken if b.segment == f.segment]
+        note = stops[0] if f.rule == "timeline" and stops else ""
+        out.append(
+            Blame(
+                segment=where,
+                rule=f.rule,
+                team=team,
+                cause=cause,
+                note=note,
+                movement=_movement(sk, f.track),
+                post=_movement(sk, sk.movement_of(f.segment)),
+                early=f.early and f.cause != DEPARTURE,
+            )
+        )
     return tuple(dict.fromkeys(out))
 
 
@@ -143,15 +162,16 @@ def run_samples(study: Study, indices: Sequence[int]) -> list[Outcome]:
     """Replay and judge samples ``indices`` of a study (a task; see the module doc).
 
     With ``study.replan``, every failed sample is re-planned from its first broken point, as a
-    delay event there would be: late by what the sample is late at that point.
+    delay event there would be: late by what the sample is late at that point. An operation of
+    several movements is not re-planned (its events are not supported yet).
     """
     sk = loaded(study).skeleton
     out = []
     for i in indices:
-        tl = replay(sk, draw(sk, study.world, study.seed, i))
+        tl = sample(sk, study.world, study.seed, i)
         verdict = judge(sk, tl)
         replanned = None
-        if study.replan and not verdict.holds:
+        if study.replan and not verdict.holds and not sk.tracks:
             point = min(f.segment for f in verdict.failures)
             replanned = _replan(study, sk, tl, point)
         out.append(

@@ -89,9 +89,19 @@ def test_a_bad_scenario_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_an_operation_of_several_movements_exits_2_and_says_why() -> None:
-    from planner.io import load_scenario
-
-    several = [n for n in examples.names() if load_scenario(examples.path_of(n)).movements]
-    result = runner.invoke(app, ["robustness", str(examples.path_of(several[0])), "--samples", "5"])
-    assert result.exit_code == 2 and "several movements" in result.output
+def test_an_operation_of_several_movements_is_studied_whole(address: str, tmp_path: Path) -> None:
+    tandem = str(examples.path_of("tandem-edirne-plovdiv-sofia"))
+    args = ["--samples", "30", "--replan", "--target", "0.5", "--scheduler", address]
+    doc = _run(tandem, *args, "-o", str(tmp_path))
+    handovers = doc["handovers"]
+    assert isinstance(handovers, list)
+    assert {"movement": "M1>M3", "kind": "transfer"}.items() <= handovers[-1].items()
+    target = doc["target"]
+    assert isinstance(target, dict) and target["met"]
+    # Events are refused on several movements: no re-plan figure, and a note that says so.
+    notes = doc["notes"]
+    assert doc["replanned_ok"] is None and isinstance(notes, list) and "--replan" in notes[0]
+    assert json.loads((tmp_path / "plan.json").read_text())["movements"]
+    assert "of sampled worlds" in (tmp_path / "map.html").read_text()
+    shown = runner.invoke(app, ["robustness", tandem, "--samples", "20", "--scheduler", address])
+    assert shown.exit_code == 0 and "M1>M3" in shown.output and "transfer" in shown.output

@@ -123,6 +123,14 @@ def test_the_tandem_operation_is_planned_and_proven(geo: Geodata) -> None:
     m1_end = [s for s in result.segments if s.movement == "M1"][-1].nominal_end
     assert next(s for s in result.segments if s.movement == "M3").nominal_start == m1_end
     assert check(sc, result, geo) == []
+    # A team's duties are numbered across movements: in time order, from 1, never back.
+    for t in {a.team for a in result.assignments}:
+        numbers = [
+            a.duty
+            for a in sorted(result.assignments, key=lambda a: a.expected_start)
+            if a.team == t and a.duty
+        ]
+        assert numbers == sorted(numbers) and (not numbers or numbers[0] == 1)
     # Team by team, no two assignments on different movements overlap in expected time.
     for t in {a.team for a in result.assignments}:
         mine = sorted(

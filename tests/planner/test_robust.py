@@ -23,8 +23,9 @@ from planner.resolve.clock.context import ClockContext
 from planner.resolve.clock.driver_rules import Crew
 from planner.robust.cluster import InProcess
 from planner.robust.judge import DEPARTURE, judge
-from planner.robust.replay import replay
+from planner.robust.replay import replay, sample
 from planner.robust.sampling import draw, triangular
+from planner.robust.several import skeleton_of
 from planner.robust.skeleton import (
     Block,
     HandoverInfo,
@@ -178,16 +179,14 @@ def _bundled(geo: Geodata, name: str) -> tuple[Scenario, Plan]:
     return sc, make_plan(sc, geo)
 
 
-ONE_MOVEMENT = [n for n in examples.names() if not load_scenario(examples.path_of(n)).movements]
-
-
-@pytest.mark.parametrize("name", [n for n in ONE_MOVEMENT if not n.startswith("infeasible")])
+@pytest.mark.parametrize("name", [n for n in examples.names() if not n.startswith("infeasible")])
 def test_the_still_world_replays_each_bundled_plan_as_the_engine_timed_it(
     geo: Geodata, name: str
 ) -> None:
+    # Several movements too: each on its own clock, joined at the transfers.
     sc, p = _bundled(geo, name)
-    sk = build(sc, p, geo)
-    tl = replay(sk, draw(sk, World.still(), 0, 0))
+    sk = skeleton_of(sc, p, geo)
+    tl = sample(sk, World.still(), 0, 0)
     for k, seg in enumerate(p.segments):
         assert abs(T0_of(p, tl.entry[k]) - seg.nominal_start.timestamp()) <= 60, seg.id
         assert abs(T0_of(p, tl.exit[k]) - seg.nominal_end.timestamp()) <= 60, seg.id
@@ -271,11 +270,3 @@ def test_a_late_departure_outlasting_a_teams_availability_is_blamed_on_the_depar
     assert (failure.rule, failure.cause, failure.at_start) == ("availability", DEPARTURE, False)
     # B could still take over at P2: the handover holds, the plan does not.
     assert verdict.handovers == (True,) and not verdict.holds
-
-
-def test_an_operation_of_several_movements_is_refused_by_name(geo: Geodata) -> None:
-    several = [n for n in examples.names() if n not in ONE_MOVEMENT]
-    assert several
-    sc, p = _bundled(geo, several[0])
-    with pytest.raises(PlanMismatchError, match="several movements"):
-        assess(sc, p, InProcess(), samples=5)
