@@ -6,18 +6,14 @@ with the limits of every solve; ``CDPLAN_ROBUSTNESS_SECONDS`` bounds how long it
 
 from __future__ import annotations
 
-import json
-
 from api.db.audit import AuditEntry
 from api.db.states import TaskKind
 from api.schemas import RobustnessIn
 from api.security import Principal
 from api.settings import Settings
 from api.store import tasks, versions
-from api.store.database import ConflictError, Database
+from api.store.database import Database
 from api.store.quotas import Limits
-from planner.io import parse_scenario
-from planner.robust.skeleton import PlanMismatchError, check_supported
 
 
 def submit_study(
@@ -33,14 +29,10 @@ def submit_study(
     """Queue a robustness study of the plan's latest done version.
 
     Raises:
-        ConflictError: no version has a plan yet, or its operation cannot be studied yet.
+        ConflictError: no version has a plan yet.
         BusyError, InsufficientStorageError: the queue is full or a quota used up.
     """
     v = versions.latest_plan(db, plan_id)
-    try:
-        check_supported(parse_scenario(json.loads(v.scenario_json)))
-    except PlanMismatchError as exc:
-        raise ConflictError("not_studied", str(exc), "plan_id") from exc
     new = tasks.NewTask(
         kind=TaskKind.robustness,
         version=v.number,

@@ -49,8 +49,12 @@ def perform(task: TaskInput, geo: Geodata) -> tuple[str, Pages]:
     except ScenarioError as exc:
         raise TaskInputError("bad_input", str(exc)) from exc
     plan = Plan.model_validate_json(task.plan_json)
-    # Trainers' plans are exercise data: every page says so, whatever the scenario claims.
+    # Trainers' plans are exercise data: every page says so, whatever the scenario claims (the
+    # judge's plans, trainee's and optimum, are made from the scenario).
     plan.operation.exercise = task.exercise
+    if task.exercise:
+        operation = scenario.operation.model_copy(update={"exercise": True})
+        scenario = scenario.model_copy(update={"operation": operation})
     data: dict[str, Any] = json.loads(task.input_json)
     if task.kind is TaskKind.judgement:
         return _judge(scenario, plan, data, geo)

@@ -101,12 +101,15 @@ def test_what_cannot_be_studied_is_refused(world: World, aurora: Solved) -> None
         assert r.status_code == 422 and r.json()["error"]["field"] == field, (body, r.text)
     queued = seed_plan(world.db, world.principals[("planner", OWN)])
     assert study(world, queued, {"samples": 10}).json()["error"]["code"] == "plan_not_ready"
-    # Several movements cannot be replayed yet: refused when asked, with the reason.
+    # A plan that is not its scenario's cannot be replayed: the study fails, saying so.
     tandem = parse_scenario(scenario_body(TANDEM)).model_dump_json(by_alias=True)
-    several = Solved(tandem, aurora.plan_json, aurora.plan_status, {})
-    pid2 = seed_plan(world.db, world.principals[("planner", OWN)], several)
+    mismatch = Solved(tandem, aurora.plan_json, aurora.plan_status, {})
+    pid2 = seed_plan(world.db, world.principals[("planner", OWN)], mismatch)
     r = study(world, pid2, {"samples": 10})
-    assert r.status_code == 409 and r.json()["error"]["code"] == "not_studied"
+    assert r.status_code == 202
+    assert drain(world.db, pid2) == [5]  # failed with its reason, not retried
+    doc = world.client.get(r.json()["links"]["self"], headers=world.headers("planner")).json()
+    assert doc["status"] == "failed" and doc["error"]["code"] == "not_studied", doc
     # Only the owner agency asks; a coordinator reads.
     assert study(world, pid, {"samples": 10}, "coordinator").status_code == 403
     missing = world.client.get(f"/v1/plans/{pid}/robustness/9", headers=world.headers("planner"))
