@@ -37,7 +37,8 @@ def movement_scenario(scenario: Scenario, spec: MovementSpec, departure: datetim
     """One movement as a scenario of its own: its consignment, departure, route and movement.
 
     The teams, law, rules and weights are the operation's. A movement that begins at a transfer
-    gets the transfer's watch as a stop at its origin; one that ends in a transfer, one route.
+    gets the transfer's watch as a stop at its origin; one that ends in a transfer, and one
+    watched only where cheap (``min_teams`` 0), one route.
     """
     data: dict[str, Any] = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
     data.pop("movements", None)
@@ -56,6 +57,10 @@ def movement_scenario(scenario: Scenario, spec: MovementSpec, departure: datetim
             ]
         if t.from_ == spec.id:
             data["route"]["alternatives"] = 1
+    if spec.min_teams == 0:
+        # A movement watched only where cheap is followed, not steered: its best route, or the
+        # watching bonus would pick the longest road to watch it longer.
+        data["route"]["alternatives"] = 1
     return Scenario.model_validate_json(json.dumps(data))
 
 

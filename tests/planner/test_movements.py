@@ -208,3 +208,12 @@ def test_a_transfer_away_from_the_movements_ends_is_refused(geo: Geodata) -> Non
     result = plan(parse_scenario(data), geo)
     assert result.status == "invalid"
     assert result.reasons[0].code == "transfer_place"
+
+
+def test_a_scout_keeps_its_best_route(geo: Geodata) -> None:
+    # Were its road a choice, the bonus for watching it would pick the longest one.
+    data = _tandem_data()
+    data["movements"][1]["route"]["alternatives"] = 3  # type: ignore[index]
+    result = plan(parse_scenario(data), geo)
+    assert result.status == "optimal"
+    assert len([a for a in result.alternatives if a.movement == "M2"]) == 1
