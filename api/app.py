@@ -21,7 +21,19 @@ from api.db.engine import private
 from api.deps import Services
 from api.gate import Gate, RejectionAuditor
 from api.limits import BodyLimit
-from api.routes import accounts, admin, briefing, events, misc, outputs, plans, sharing
+from api.routes import (
+    accounts,
+    admin,
+    briefing,
+    commitments,
+    events,
+    exercises,
+    misc,
+    outputs,
+    plans,
+    robustness,
+    sharing,
+)
 from api.settings import Settings, load_settings
 from api.store.database import Database
 from api.supervisor import Supervisor
@@ -32,7 +44,9 @@ VERSION = "1.0.0"
 
 
 def _input_schemas() -> dict[str, Any]:
-    """Scenario and Event as OpenAPI components (bodies are parsed by the domain, strictly)."""
+    """Scenario, Event and TraineePlan as OpenAPI components (bodies are parsed by the domain,
+    strictly)."""
+    from planner.exercises.trainee import TraineePlan
     from planner.replan.kinds import Event
 
     out: dict[str, Any] = {}
@@ -40,6 +54,7 @@ def _input_schemas() -> dict[str, Any]:
     for name, schema in (
         ("Scenario", Scenario.model_json_schema(by_alias=True, ref_template=ref)),
         ("Event", TypeAdapter(Event).json_schema(by_alias=True, ref_template=ref)),
+        ("TraineePlan", TraineePlan.model_json_schema(by_alias=True, ref_template=ref)),
     ):
         out.update(schema.pop("$defs", {}))
         out[name] = schema
@@ -79,6 +94,12 @@ def _add_links(schema: dict[str, Any]) -> None:
             "/id", {"agency": "$response.body#/items/0/agency"}
         ),
         ("/v1/plans/{plan_id}/events", "post", "202"): link("/id"),
+        ("/v1/plans/{plan_id}/robustness", "post", "202"): link(
+            "/id", {"number": "$response.body#/number"}
+        ),
+        ("/v1/exercises/{plan_id}/judge", "post", "202"): link(
+            "/id", {"number": "$response.body#/number"}
+        ),
     }
     for (path, method, status), links in sources.items():
         response = schema["paths"][path][method]["responses"][status]
@@ -127,7 +148,19 @@ def create_app(settings: Settings | None = None, *, supervise: bool = True) -> F
     app.state.services = Services(db=db, settings=settings, supervisor=supervisor)
     errors.install(app)
     routes: list[APIRoute] = []
-    for module in (plans, outputs, briefing, events, sharing, misc, accounts, admin):
+    for module in (
+        plans,
+        outputs,
+        briefing,
+        events,
+        robustness,
+        exercises,
+        commitments,
+        sharing,
+        misc,
+        accounts,
+        admin,
+    ):
         app.include_router(module.router)
         routes.extend(r for r in module.router.routes if isinstance(r, APIRoute))
     # The flat route table the gate matches against (FastAPI nests included routers).

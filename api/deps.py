@@ -50,6 +50,11 @@ class Services:
     _geo: Geodata | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def wake(self) -> None:
+        """Tell this server's supervisor that a job was queued (other servers poll)."""
+        if self.supervisor is not None:
+            self.supervisor.wake()
+
     @property
     def geo(self) -> Geodata:
         with self._lock:

@@ -82,7 +82,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StoreError)
     async def _store(_: Request, exc: StoreError) -> JSONResponse:
         headers = {"retry-after": "30"} if exc.status == 503 else None
-        return _json(exc.status, error_body(exc.code, exc.message, exc.field), headers)
+        return _json(exc.status, error_body(exc.code, exc.message, exc.field, exc.errors), headers)
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -30,7 +30,8 @@ from api.store.ratelimits import Budget, wait_seconds
 from api.store.users import authenticate
 
 log = logging.getLogger("cdplan.gate")
-SUBMISSIONS = frozenset({"plans.submit", "plans.event"})
+# Requests that queue work for a solver: they share the submissions budget.
+SUBMISSIONS = frozenset({"plans.submit", "plans.event", "exercises.judge", "plans.robustness"})
 # On every answer that passed authentication: never cached, never sniffed as another type.
 SECURE_HEADERS = ((b"cache-control", b"no-store"), (b"x-content-type-options", b"nosniff"))
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from planner.exercises.trainee import TraineePlan
 from planner.replan.kinds import Event
 from planner.scenario import Scenario
 
@@ -97,10 +98,14 @@ def _is_text(text: str) -> bool:
 
 @cache
 def vocabulary() -> frozenset[str]:
-    """Every field name and allowed word of the scenario and event schemas: the words an error
-    may repeat, since they are the schema's and not the client's."""
+    """Every field name and allowed word of the scenario, event and trainee's plan schemas: the
+    words an error may repeat, since they are the schema's and not the client's."""
     words: set[str] = set()
-    schemas = [Scenario.model_json_schema(by_alias=True), TypeAdapter(Event).json_schema()]
+    schemas = [
+        Scenario.model_json_schema(by_alias=True),
+        TypeAdapter(Event).json_schema(),
+        TraineePlan.model_json_schema(),
+    ]
     stack: list[Any] = list(schemas)
     while stack:
         node = stack.pop()
@@ -113,7 +118,7 @@ def vocabulary() -> frozenset[str]:
             stack.extend(node.values())
         elif isinstance(node, list):
             stack.extend(node)
-    words.update({"scenario", "event", "body", "*"})
+    words.update({"scenario", "event", "plan", "body", "*"})
     return frozenset(words)
 
 

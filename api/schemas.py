@@ -8,7 +8,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.db.states import JobState
+from planner.commitments import Commitment
+from planner.exercises.judge import Judgement
 from planner.plan import Plan, PlanStatus
+from planner.robust.report import Robustness
 
 HandlingCode = Literal["H0", "H1", "H2", "H3"]
 
@@ -245,3 +248,77 @@ class AuditVerdict(Out):
     first_bad_seq: int | None
     problem: str | None
     head: str = Field(description="Hash of the last good row; export it off-host")
+
+
+class TaskLinks(Out):
+    self: str = Field(description="This judgement or study: its status and, once done, result")
+    page: str = Field(description="Its page once done: the debrief (judgement), the map (study)")
+    plan: str = Field(description="The plan it is about")
+
+
+class TaskAccepted(Out):
+    """A judgement or a robustness study, queued."""
+
+    id: str = Field(description="The plan's id (UUIDv4)")
+    number: int = Field(description="This judgement's or study's number on the plan (from 1)")
+    version: int = Field(description="The plan version it is about (the latest done one)")
+    status: JobState = Field(description="Job status")
+    handling_code: HandlingCode = Field(description="Handling code of the plan (H0 to H3)")
+    links: TaskLinks
+
+
+class TaskDocument(Out):
+    id: str = Field(description="The plan's id (UUIDv4)")
+    number: int = Field(description="Number on the plan (from 1)")
+    version: int = Field(description="The plan version it is about")
+    status: JobState = Field(description="Job status")
+    handling_code: HandlingCode = Field(description="Handling code of the plan (H0 to H3)")
+    created_at: datetime = Field(description="Asked for, UTC")
+    finished_at: datetime | None = Field(description="Finished, UTC")
+    error: JobError | None = Field(default=None, description="Why it did not finish")
+    links: TaskLinks
+
+
+class JudgementDocument(TaskDocument):
+    """A trainee's plan judged against an exercise plan (once done)."""
+
+    judgement: Judgement | None = Field(
+        default=None, description="The verdict, as `cdplan judge --json` prints it, once done"
+    )
+
+
+class RobustnessIn(In):
+    samples: int = Field(ge=1, le=100_000, description="How many worlds to draw")
+    seed: int = Field(default=0, ge=0, le=2**32 - 1, description="Same seed, same figures")
+    replan: bool = Field(
+        default=False, description="Re-plan each failed sample from where it failed"
+    )
+
+
+class RobustnessDocument(TaskDocument):
+    """How often the plan holds on sampled worlds (once done)."""
+
+    robustness: Robustness | None = Field(
+        default=None,
+        description="The figures, as `cdplan robustness --json` prints them, once done",
+    )
+
+
+class AdoptedOut(Out):
+    """An adopted plan: its teams' hours are commitments from now on."""
+
+    id: str = Field(description="Plan id (UUIDv4)")
+    version: int = Field(description="The version adopted (the latest done one)")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
+    commitments: list[Commitment] = Field(
+        description="Each team's duty, from leaving base to the end of its rest (UTC)"
+    )
+    replaced: list[str] = Field(
+        description="Plans of the same operation whose commitments this adoption replaced"
+    )
+
+
+class ReleasedOut(Out):
+    id: str = Field(description="Plan id (UUIDv4)")
+    handling_code: HandlingCode = Field(description="Handling code (H0 to H3)")
+    released: int = Field(description="How many commitments were freed")

@@ -53,6 +53,14 @@ POLICY: dict[str, frozenset[Role]] = {
     "plans.grants.read": frozenset({P, T}),
     "plans.grants.write": frozenset({P, T}),
     "plans.access": frozenset({P, T}),
+    # Judging a trainee's plan is a trainer's work, on exercise plans only.
+    "exercises.judge": frozenset({T}),
+    "exercises.judgements.read": frozenset({T}),
+    "plans.robustness": frozenset({P, T}),
+    "plans.robustness.read": frozenset({P, C, T}),
+    # Adopting commits the plan's teams; trainers adopt exercise plans (their own namespace).
+    "plans.adopt": frozenset({P, T}),
+    "plans.release": frozenset({P, T}),
     "scenarios.validate": frozenset({P, C, T}),
     "geodata.read": frozenset({P, C, T, A}),
     "admin.users.read": frozenset({A}),
@@ -73,6 +81,10 @@ OWNER_ONLY = frozenset(
         "plans.grants.read",
         "plans.grants.write",
         "plans.access",
+        # A study runs on the owner's solvers and quotas, and its figures are about its plan.
+        "plans.robustness",
+        "plans.adopt",
+        "plans.release",
         # Two whole plans side by side: a reader the plan is shared with sees only its part.
         "plans.compare",
     }

@@ -33,6 +33,11 @@ class Settings(BaseModel):
     setup_seconds: float = Field(
         default=60.0, ge=0, description="Allowance for loading geodata and building the model"
     )
+    warm_workers: bool = Field(
+        default=True,
+        description="Fork each worker from a warm process that has the solver's libraries and "
+        "the geodata loaded (false: start each from scratch, seconds slower)",
+    )
     worker_memory_mb: int = Field(
         default=4096, ge=256, description="Address-space limit of one worker process, MiB"
     )
@@ -100,6 +105,12 @@ class Settings(BaseModel):
     http_connections: int = Field(default=512, ge=1, description="Connections the server holds")
     max_requests_in_flight: int = Field(
         default=64, ge=1, description="Requests answered at once; more get 503 (audited)"
+    )
+    robustness_seconds: float = Field(
+        default=600.0,
+        gt=0,
+        description="How long a robustness study may run (plus set-up and grace) before its "
+        "worker is killed",
     )
     fault_delay_seconds: float = Field(
         default=0.0,

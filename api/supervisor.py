@@ -4,20 +4,15 @@ Workers get an address-space limit (CP-SAT's own memory setting is only advisory
 the thread that started them (``PR_SET_PDEATHSIG``), so killing the server leaves no solver
 behind; the attempt fence stops any that still tries to write. The supervisor renews the leases
 of live workers, kills those past their deadline or cancelled, and re-queues those that crashed.
+With ``warm_workers`` each worker is forked from a warm process that has the libraries and the
+geodata loaded (``api.workers``), else started from scratch.
 """
 
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
-import resource
-import signal
-import subprocess
-import sys
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api import worker
@@ -25,33 +20,16 @@ from api.db.states import JobState
 from api.settings import Settings
 from api.store import jobs, retention
 from api.store.database import Database
+from api.workers import ForkServer, Worker, start_cold
 
 log = logging.getLogger("cdplan.supervisor")
-PR_SET_PDEATHSIG = 1
 RETENTION_EVERY_SECONDS = 3600.0
-
-
-def _child_setup(memory_bytes: int) -> Callable[[], None]:
-    # Looked up in the parent: between fork and exec the child must not dlopen (a lock another
-    # thread of the server may have held at fork time).
-    prctl = ctypes.CDLL(None, use_errno=True).prctl
-    parent = os.getpid()
-
-    def setup() -> None:
-        # Runs in the child between fork and exec: keep it to system calls.
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
-        prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-        if os.getppid() != parent:
-            # The server died between fork and prctl, so no signal will come: go now.
-            os.kill(os.getpid(), signal.SIGKILL)
-
-    return setup
 
 
 @dataclass
 class Running:
     claim: jobs.Claim
-    process: subprocess.Popen[bytes]
+    process: Worker
     started: float = field(default_factory=time.monotonic)
     renewed: float = field(default_factory=time.monotonic)
 
@@ -60,36 +38,49 @@ class Supervisor:
     def __init__(self, db: Database, settings: Settings) -> None:
         self.db = db
         self.settings = settings
-        self.running: dict[tuple[str, int], Running] = {}
+        self.running: dict[tuple[str, ...], Running] = {}
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._retention_due = 0.0
+        memory = settings.worker_memory_mb * 1024 * 1024
+        self.warm = ForkServer(memory) if settings.warm_workers else None
 
     # -- lifecycle -------------------------------------------------------------------------
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="cdplan-supervisor", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """A job was just queued on this server: look now rather than at the next poll."""
+        self._wake.set()
+
     def stop(self) -> None:
         """Stop taking jobs, kill the workers and put their jobs back in the queue."""
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=30)
 
     def _loop(self) -> None:
         try:
+            if self.warm is not None:
+                self.warm.start()  # from this thread: the warm process dies with it
             while not self._stop.is_set():
                 try:
                     self.tick()
                 except Exception:
                     # A database hiccup must not end supervision; the next tick tries again.
                     log.exception("supervisor tick failed")
-                self._stop.wait(self.settings.poll_seconds)
+                self._wake.wait(self.settings.poll_seconds)
+                self._wake.clear()
         finally:
             for run in list(self.running.values()):
                 self._kill(run)
                 jobs.release(self.db, run.claim)
             self.running.clear()
+            if self.warm is not None:
+                self.warm.stop()
 
     # -- one round -------------------------------------------------------------------------
     def tick(self) -> None:
@@ -111,32 +102,18 @@ class Supervisor:
             )
             if claim is None:
                 break
-            self.running[(claim.plan_id, claim.number)] = self._spawn(claim)
+            self.running[claim.key] = self._spawn(claim)
 
     def _spawn(self, claim: jobs.Claim) -> Running:
-        env = dict(os.environ)
-        env["CDPLAN_DATABASE_URL"] = self.db.url
-        env["CDPLAN_FAULT_DELAY_SECONDS"] = str(self.settings.fault_delay_seconds)
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "api.worker",
-                claim.plan_id,
-                str(claim.number),
-                str(claim.attempt),
-            ],
-            env=env,
-            stdin=subprocess.DEVNULL,
-            preexec_fn=_child_setup(self.settings.worker_memory_mb * 1024 * 1024),  # noqa: PLW1509
-        )
-        log.info(
-            "job %s v%d attempt %d: worker %d",
-            claim.plan_id,
-            claim.number,
-            claim.attempt,
-            process.pid,
-        )
+        delay = self.settings.fault_delay_seconds
+        process: Worker | None = None
+        if self.warm is not None and self.warm.usable():
+            process = self.warm.fork(claim, self.db.url, delay)
+        how = "forked"
+        if process is None:
+            memory = self.settings.worker_memory_mb * 1024 * 1024
+            process, how = start_cold(claim, self.db.url, memory, delay), "started"
+        log.info("%s: worker %d %s", claim.label, process.pid, how)
         return Running(claim, process)
 
     def _watch(self, run: Running) -> bool:
@@ -188,7 +165,7 @@ class Supervisor:
                 f"the solve needed more than {self.settings.worker_memory_mb} MiB",
             )
             return
-        log.warning("job %s v%d: worker exited with %d; re-queued", claim.plan_id, claim.number, rc)
+        log.warning("%s: worker exited with %d; re-queued", claim.label, rc)
         jobs.release(self.db, claim)
 
     @staticmethod

@@ -1,4 +1,4 @@
-"""One solve in its own process: ``python -m api.worker PLAN_ID NUMBER ATTEMPT``.
+"""One solve in its own process: ``python -m api.worker PLAN_ID NUMBER ATTEMPT [TASK_ID]``.
 
 The supervisor starts it with an address-space limit and a parent-death signal, and kills it
 past its deadline. It reads its job, plans, renders every output, and writes them all in one
@@ -8,6 +8,7 @@ Planning is a function of the stored input (the solver is seeded): an error whil
 happen again on every attempt, so it fails the job at once, with its reason, instead of being
 retried. An output that cannot be rendered never costs the plan: the plan is kept, with the
 other outputs, and the failed one is named. Only a crash (a signal, the process gone) is retried.
+A task (a judgement, a robustness study: ``api.task_worker``) runs the same way.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import os
 import sys
 import time
 
-from api.store import jobs
+from api import procs
+from api.store import jobs, tasks
 from api.store.database import Database
 from geodata.layers import Geodata
 from planner.plan import Plan
@@ -45,30 +47,19 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
     """
     from geodata import load
 
+    if claim.task is not None:
+        return _run_task(db, claim, delay_seconds)
     job = jobs.load(db, claim)
     if delay_seconds:
         time.sleep(delay_seconds)  # fault injection only: a window in which to kill us
     geo = load()
     try:
-        result = _plan(job, geo)
+        result = _plan(job, geo, db, claim.plan_id)
     except UnplannableError as exc:
         jobs.fail(db, claim, exc.code, exc.message)
         return EXIT_FAILED
     except Exception as exc:
-        if out_of_memory(exc):
-            raise
-        # The type only: an exception's message may carry the scenario's text, and logs must not.
-        log.error(
-            "job %s v%d: planning failed (%s)", claim.plan_id, claim.number, type(exc).__name__
-        )
-        jobs.fail(
-            db,
-            claim,
-            "planning_failed",
-            f"planning this input failed ({type(exc).__name__}); it would fail the same way "
-            "again, so it was not retried",
-        )
-        return EXIT_FAILED
+        return _failed(db, claim, exc, "planning")
     # Trainers' plans are exercise data: every output says so, whatever the scenario claims.
     result.operation.exercise = job.exercise
     artifacts, errors = _render(result, geo)
@@ -83,6 +74,43 @@ def run(db: Database, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
     return EXIT_OK if ok else EXIT_STALE
 
 
+def _failed(db: Database, claim: jobs.Claim, exc: Exception, doing: str) -> int:
+    """Fail the job for an error of the computation itself (not of the process)."""
+    if out_of_memory(exc):
+        raise exc
+    # The type only: an exception's message may carry the scenario's text, and logs must not.
+    log.error("%s: %s failed (%s)", claim.label, doing, type(exc).__name__)
+    jobs.fail(
+        db,
+        claim,
+        f"{doing}_failed",
+        f"{doing} this input failed ({type(exc).__name__}); it would fail the same way "
+        "again, so it was not retried",
+    )
+    return EXIT_FAILED
+
+
+def _run_task(db: Database, claim: jobs.Claim, delay_seconds: float) -> int:
+    """Do the claimed task and store its result and pages."""
+    # Here, like the planner's imports: the solver's libraries are mapped under the memory limit,
+    # where a failure to map them is reported as such (see ``main``).
+    from api import task_worker
+    from geodata import load
+
+    task = tasks.load(db, claim)
+    if delay_seconds:
+        time.sleep(delay_seconds)  # fault injection only, as for versions
+    try:
+        result, pages = task_worker.perform(task, load())
+    except task_worker.TaskInputError as exc:
+        jobs.fail(db, claim, exc.code, exc.message)
+        return EXIT_FAILED
+    except Exception as exc:
+        return _failed(db, claim, exc, task.kind.value)
+    ok = tasks.complete(db, claim, result_json=result, pages=pages)
+    return EXIT_OK if ok else EXIT_STALE
+
+
 class UnplannableError(Exception):
     """The job cannot be planned, for a reason the owner can act on."""
 
@@ -91,7 +119,10 @@ class UnplannableError(Exception):
         self.code, self.message = code, message
 
 
-def _plan(job: jobs.JobInput, geo: Geodata) -> Plan:
+def _plan(job: jobs.JobInput, geo: Geodata, db: Database, plan_id: str) -> Plan:
+    """The version's plan, around the teams committed to other operations (read now, when it is
+    planned: an adoption after the submission counts)."""
+    from api.commitments import planned_around
     from planner.engine import plan as make_plan
     from planner.io import ScenarioError, parse_scenario
     from planner.replan.version import ReplanContext, Replanning, plan_version
@@ -100,6 +131,7 @@ def _plan(job: jobs.JobInput, geo: Geodata) -> Plan:
         scenario = parse_scenario(json.loads(job.scenario_json))
     except ScenarioError as exc:
         raise UnplannableError("bad_input", str(exc)) from exc
+    scenario = planned_around(db, plan_id, scenario)
     if job.replan_json is None:
         return make_plan(scenario, geo)
     if job.base_plan_json is None:
@@ -126,14 +158,21 @@ def _render(plan: Plan, geo: Geodata) -> tuple[dict[str, tuple[str, bytes]], dic
 
 
 def main(argv: list[str]) -> int:
+    """A worker started from scratch (``python -m api.worker``), when no warm one is used."""
     logging.basicConfig(level=logging.WARNING, format="worker %(levelname)s %(message)s")
+    procs.set_name(procs.SOLVE_NAME)
     plan_id, number, attempt = argv[0], int(argv[1]), int(argv[2])
     url = os.environ["CDPLAN_DATABASE_URL"]
     delay = float(os.environ.get("CDPLAN_FAULT_DELAY_SECONDS") or 0)
+    claim = jobs.Claim(plan_id, number, attempt, 0.0, argv[3] if len(argv) > 3 else None)
+    return serve(url, claim, delay)
+
+
+def serve(url: str, claim: jobs.Claim, delay_seconds: float = 0.0) -> int:
+    """Do one claimed job on the database at ``url``; the exit code for the supervisor."""
     db = Database(url, busy_seconds=30.0, migrate=False)
-    claim = jobs.Claim(plan_id, number, attempt, 0.0)
     try:
-        return run(db, claim, delay)
+        return run(db, claim, delay_seconds)
     except Exception as exc:
         if out_of_memory(exc):
             return EXIT_MEMORY

@@ -6,6 +6,8 @@ from a few client threads, first with the service idle and then while the superv
 solver slots are busy with real solves of the bundled scenario that takes longest (submitted
 again and again so that both workers stay busy for the whole window). It prints a table with
 p50/p95/max per endpoint and phase and the loaded/idle ratio, and can write the figures as JSON.
+Before the reads it measures how long a job takes on the idle service: ``--jobs`` submissions of
+that scenario one after another, each from its ``POST`` to the first ``GET`` that finds it done.
 
 Every knob is small by default (10 s per phase, under a minute in all). The server subprocess is
 ``cli.localserver.LocalServer``, which the fault tests build on too (``tests/api/live.py``).
@@ -35,8 +37,8 @@ from cli.localserver import LocalServer, ServerError
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "planner/examples"
-# Of the bundled scenarios this one takes the longest to solve and render (about 2 s of the
-# ~5 s a worker needs, the rest being process start and loading the geodata).
+# Of the bundled scenarios this one takes the longest to solve and render (about 0.6 s on a
+# warm worker; a worker started from scratch spends 2 s more on start-up and the geodata).
 LONGEST = "aurora-batumi-sofia"
 
 
@@ -134,16 +136,43 @@ def _status(http: httpx.Client, plan_id: str) -> str:
     return str(http.get(f"/v1/plans/{plan_id}").json()["status"])
 
 
-def _wait_done(http: httpx.Client, plan_id: str, timeout: float) -> None:
+def _wait_done(http: httpx.Client, plan_id: str, timeout: float, every: float = 0.2) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         status = JobState(_status(http, plan_id))
         if status is JobState.done:
             return
         if status.finished:
-            raise ServerError(f"the seed plan ended {status}")
-        time.sleep(0.2)
-    raise ServerError(f"the seed plan was not done in {timeout:g} s")
+            raise ServerError(f"the plan ended {status}")
+        time.sleep(every)
+    raise ServerError(f"the plan was not done in {timeout:g} s")
+
+
+# How often the job latency phase asks whether its job is done: small beside a solve.
+LATENCY_POLL_SECONDS = 0.02
+
+
+def job_latency(http: httpx.Client, body: dict[str, Any], jobs: int) -> dict[str, Any]:
+    """Time ``jobs`` submissions one after another on the idle service.
+
+    Returns:
+        Seconds from each ``POST`` to the first ``GET`` that finds its plan done, and their
+        minimum, median and maximum.
+    """
+    seconds = []
+    for _ in range(jobs):
+        t0 = time.perf_counter()
+        plan_id = _submit(http, body)
+        _wait_done(http, plan_id, timeout=120, every=LATENCY_POLL_SECONDS)
+        seconds.append(time.perf_counter() - t0)
+    ordered = sorted(seconds)
+    return {
+        "jobs": jobs,
+        "seconds": [round(x, 3) for x in seconds],
+        "min": round(ordered[0], 3),
+        "median": round(ordered[len(ordered) // 2], 3),
+        "max": round(ordered[-1], 3),
+    }
 
 
 @contextmanager
@@ -185,7 +214,9 @@ def busy_solvers(
         raise ServerError(f"keeping the solvers busy failed: {failures[0]!r}")
 
 
-def run(seconds: float = 10.0, threads: int = 4, slots: int = 2) -> dict[str, Any]:
+def run(
+    seconds: float = 10.0, threads: int = 4, slots: int = 2, jobs: int = 5, warm: bool = True
+) -> dict[str, Any]:
     """The whole check; returns the figures (see ``table``)."""
     from api.store.database import Database
     from api.store.users import add_user
@@ -208,6 +239,7 @@ def run(seconds: float = 10.0, threads: int = 4, slots: int = 2) -> dict[str, An
                 # The check measures latency, not the rate limits: lift them for its one user.
                 "requests_per_minute": 1_000_000,
                 "submissions_per_minute": 10_000,
+                "warm_workers": warm,
             },
         )
         server.start()
@@ -217,6 +249,7 @@ def run(seconds: float = 10.0, threads: int = 4, slots: int = 2) -> dict[str, An
                 body = scenario(LONGEST)
                 seed = _submit(http, body)
                 _wait_done(http, seed, timeout=120)
+                latency = job_latency(http, body, jobs)
                 paths = [f"/v1/plans/{seed}", f"/v1/plans/{seed}/map"]
                 idle = measure(server.base_url, token, paths, "idle", seconds, threads)
                 solves_before = _count_done(server)
@@ -230,7 +263,9 @@ def run(seconds: float = 10.0, threads: int = 4, slots: int = 2) -> dict[str, An
         "seconds_per_phase": seconds,
         "client_threads": threads,
         "solver_slots": slots,
+        "warm_workers": warm,
         "scenario": LONGEST,
+        "job_latency": latency,
         "cpu_count": os.cpu_count(),
         "rows": [s.row() for s in idle + loaded],
         "ratio_loaded_idle": {
@@ -278,6 +313,12 @@ def table(figures: dict[str, Any]) -> str:
             f"{row['phase']:<7} {endpoint:<10} {row['completed']:>6} {row['errors']:>6} "
             f"{row['p50_ms']:>8.1f} {row['p95_ms']:>8.1f} {row['max_ms']:>8.1f}"
         )
+    lat = figures["job_latency"]
+    lines.append(
+        f"{figures['scenario']} from submission to done, idle, {lat['jobs']} jobs "
+        f"({'warm' if figures['warm_workers'] else 'cold'} workers): median {lat['median']:.2f} s, "
+        f"min {lat['min']:.2f} s, max {lat['max']:.2f} s"
+    )
     for path, ratio in figures["ratio_loaded_idle"].items():
         endpoint = "map" if path.endswith("/map") else "plan"
         lines.append(f"loaded/idle {endpoint}: p50 x{ratio['p50']}, p95 x{ratio['p95']}")
@@ -303,11 +344,17 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cli.loadcheck", description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0, help="length of each phase")
     parser.add_argument("--threads", type=int, default=4, help="concurrent client threads")
+    parser.add_argument("--jobs", type=int, default=5, help="jobs timed one after another")
+    parser.add_argument(
+        "--cold", action="store_true", help="start every worker from scratch (no warm workers)"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures here")
     args = parser.parse_args(argv)
-    if not 0 < args.seconds <= 20 or not 1 <= args.threads <= 16:
-        parser.error("keep it short: 0 < --seconds <= 20 and 1 <= --threads <= 16")
-    figures = run(seconds=args.seconds, threads=args.threads)
+    if not 0 < args.seconds <= 20 or not 1 <= args.threads <= 16 or not 1 <= args.jobs <= 20:
+        parser.error(
+            "keep it short: 0 < --seconds <= 20, 1 <= --threads <= 16 and 1 <= --jobs <= 20"
+        )
+    figures = run(seconds=args.seconds, threads=args.threads, jobs=args.jobs, warm=not args.cold)
     print(table(figures))
     if args.json is not None:
         args.json.write_text(json.dumps(figures, indent=1) + "\n", encoding="utf-8")

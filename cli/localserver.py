@@ -1,7 +1,8 @@
 """The API in a subprocess on 127.0.0.1: start, kill, restart, find its solver workers.
 
 Used by the load check (``cli.loadcheck``) and the fault tests (``tests/api/live.py``). Workers
-are found through ``/proc/*/stat`` (no psutil), by their parent and process group.
+are found through ``/proc/*/stat`` (no psutil): in the server's process group, by the name every
+solve process gives itself (``api.procs.SOLVE_NAME``), whether started cold or forked warm.
 """
 
 from __future__ import annotations
@@ -21,18 +22,21 @@ from typing import TextIO
 
 import httpx
 
+from api.procs import SOLVE_NAME, WARM_NAME
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
 # -- processes ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Proc:
-    """A process as ``/proc/<pid>/stat`` gives it: pid, parent, process group, state letter."""
+    """A process as ``/proc/<pid>/stat`` gives it: pid, parent, group, state letter, name."""
 
     pid: int
     ppid: int
     pgid: int
     state: str
+    name: str = ""
 
 
 def processes() -> dict[int, Proc]:
@@ -47,7 +51,8 @@ def processes() -> dict[int, Proc]:
             continue  # it ended while we looked
         # "pid (comm) state ppid pgrp ...": comm may contain spaces and parentheses.
         rest = raw[raw.rindex(")") + 2 :].split()
-        table[int(entry.name)] = Proc(int(entry.name), int(rest[1]), int(rest[2]), rest[0])
+        name = raw[raw.index("(") + 1 : raw.rindex(")")]
+        table[int(entry.name)] = Proc(int(entry.name), int(rest[1]), int(rest[2]), rest[0], name)
     return table
 
 
@@ -166,6 +171,8 @@ class LocalServer:
             start_new_session=True,  # its own process group: Ctrl-C of the caller is not ours
         )
         deadline = time.monotonic() + timeout
+        # Workers start warm once the warm process has loaded (unless warm workers are off).
+        warm = str(self.settings.get("warm_workers", True)).lower() not in ("false", "0")
         with httpx.Client(base_url=self.base_url, timeout=2.0) as client:
             while time.monotonic() < deadline:
                 if self.process.poll() is not None:
@@ -173,7 +180,9 @@ class LocalServer:
                         f"the server exited with {self.process.returncode}:\n{self.log_tail()}"
                     )
                 with suppress(httpx.HTTPError):
-                    if client.get("/healthz").status_code == 200:
+                    if client.get("/healthz").status_code == 200 and (
+                        not warm or self.warm_process() is not None
+                    ):
                         return
                 time.sleep(0.1)
         self.stop()
@@ -210,12 +219,28 @@ class LocalServer:
         pgid = self.process.pid
         return sorted(p.pid for p in processes().values() if p.pgid == pgid and p.state not in "ZX")
 
+    def warm_process(self) -> int | None:
+        """The server's warm process once it is ready to fork workers, else None."""
+        if self.process is None:
+            return None
+        pgid = self.process.pid
+        found = [
+            p.pid
+            for p in processes().values()
+            if p.pgid == pgid and p.name == WARM_NAME and p.state not in "ZX"
+        ]
+        return found[0] if found else None
+
     def workers(self) -> list[int]:
-        """Live children of the server process: its solver workers."""
+        """The server's live solve processes (not the warm process they are forked from)."""
         if self.process is None or self.process.poll() is not None:
             return []
-        ppid = self.process.pid
-        return sorted(p.pid for p in processes().values() if p.ppid == ppid and p.state not in "ZX")
+        pgid = self.process.pid
+        return sorted(
+            p.pid
+            for p in processes().values()
+            if p.pgid == pgid and p.name == SOLVE_NAME and p.state not in "ZX"
+        )
 
     def log_tail(self, chars: int = 4000) -> str:
         """The last ``chars`` characters of the server's log ("" when there is none)."""

@@ -118,7 +118,9 @@ def without_committed(scenario: Scenario, ledger: list[Commitment]) -> Scenario:
     """The scenario with each team unavailable while committed to another operation.
 
     A team without availability windows is taken as available from a week before departure to
-    60 days after, less its commitments; one with windows keeps what is left of them.
+    60 days after, less its commitments; one with windows keeps what is left of them. Before a
+    commitment the team must also have had its minimum rest (a commitment already holds the rest
+    after it): otherwise the new plan's duty, with its rest, would run into the committed hours.
     """
     busy: dict[str, list[tuple[datetime, datetime]]] = {}
     for c in ledger:
@@ -133,7 +135,8 @@ def without_committed(scenario: Scenario, ledger: list[Commitment]) -> Scenario:
         if team.id not in busy:
             continue
         windows = [(w.from_, w.to) for w in team.available] or [(start, horizon)]
-        for b0, b1 in sorted(busy[team.id]):
+        rest = timedelta(hours=team.min_rest_hours)
+        for b0, b1 in sorted((b0 - rest, b1) for b0, b1 in busy[team.id]):
             windows = [
                 piece
                 for w0, w1 in windows

@@ -25,3 +25,10 @@ class JobState(StrEnum):
 
 
 TERMINAL = frozenset({JobState.done, JobState.failed, JobState.cancelled})
+
+
+class TaskKind(StrEnum):
+    """What a task does with a plan version (a task is a job that makes no new version)."""
+
+    judgement = "judgement"  # a trainee's plan judged against the exercise plan's scenario
+    robustness = "robustness"  # how often the plan holds on sampled worlds

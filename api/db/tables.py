@@ -18,6 +18,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -184,3 +185,75 @@ class AuditRow(Base):
     client: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+
+
+class Task(Base):
+    """A job about one plan version that makes no new version: a trainee's plan judged against
+    it, or a robustness study of it. The same states, lease and attempt fence as ``Version``.
+
+    Numbered per plan, kind and asking agency: a judgement belongs to the agency that asked for
+    it (its trainee's plan is that agency's), and its quotas pay for it.
+    """
+
+    __tablename__ = "tasks"
+    __table_args__ = (UniqueConstraint("plan_id", "kind", "agency", "number"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    number: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)  # the plan version it is about
+    agency: Mapped[str] = mapped_column(String(64))
+    exercise: Mapped[bool] = mapped_column(Boolean)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    attempt: Mapped[int] = mapped_column(Integer, default=0)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    deadline_seconds: Mapped[float] = mapped_column()
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    input_json: Mapped[str] = mapped_column(Text)
+    result_json: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(32))
+    error_message: Mapped[str | None] = mapped_column(Text)
+    stored_bytes: Mapped[int] = mapped_column(BigInteger, default=0)
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class TaskOutput(Base):
+    """A page a task made (a judgement's debrief, a study's map), stored like ``Artifact``."""
+
+    __tablename__ = "task_outputs"
+
+    task_id: Mapped[str] = mapped_column(ForeignKey("tasks.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16), primary_key=True)
+    media_type: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    encoding: Mapped[str] = mapped_column(String(16), default="identity")
+    assets: Mapped[str | None] = mapped_column(Text)
+    csp: Mapped[str | None] = mapped_column(Text)
+
+
+class CommitmentRow(Base):
+    """A team's hours promised to an adopted plan's operation (``planner.commitments``).
+
+    ``plan_agency`` owns the plan (who may be told which operation it is); ``agency`` is the
+    team's. A plan's rows are replaced when it is adopted again and removed when it is released.
+    """
+
+    __tablename__ = "commitments"
+    __table_args__ = (Index("ix_commitments_team", "exercise", "team", "agency"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    plan_id: Mapped[str] = mapped_column(ForeignKey("plans.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    operation: Mapped[str] = mapped_column(String(64))
+    plan_agency: Mapped[str] = mapped_column(String(64))
+    exercise: Mapped[bool] = mapped_column(Boolean)
+    team: Mapped[str] = mapped_column(String(64))
+    agency: Mapped[str] = mapped_column(String(64))
+    committed_from: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    committed_to: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

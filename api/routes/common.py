@@ -12,9 +12,11 @@ from fastapi.responses import Response
 from api import inputs
 from api.deps import ApiError
 from api.errors import COMMON
+from api.packing import HEADER_EXTRA, script_policy
 from api.schemas import ErrorOut, JobError, PlanDocument, links
 from api.store import plans, versions
 from api.store.database import Database
+from api.store.outputs import Output
 from planner.io import ScenarioError
 
 MAX_PAGE = 100
@@ -82,6 +84,14 @@ def status_document(
     if done is not None and done.plan_json is not None:
         text = text[:-1] + ',"plan":' + done.plan_json + "}"
     return Response(text, media_type="application/json", headers=marked(info.handling_code))
+
+
+def html_page(found: Output, headers: dict[str, str]) -> Response:
+    """A stored HTML page, allowed to run only its own scripts (by hash) and to load nothing."""
+    # Outputs stored before hashes were kept get them computed from the stored page.
+    policy = (found.csp or script_policy(found.content)) + HEADER_EXTRA
+    headers = {**headers, "referrer-policy": "no-referrer", "content-security-policy": policy}
+    return Response(found.content, media_type=found.media_type, headers=headers)
 
 
 def marked(handling_code: str) -> dict[str, str]:

@@ -49,6 +49,7 @@ async def post_event(request: Request, ctx: CtxDep, plan_id: str) -> JSONRespons
         )
     except ScenarioError as exc:
         raise invalid(exc, "event_invalid", "the event does not fit this plan", data) from None
+    ctx.services.wake()
     out = Accepted(
         id=info.id,
         version=v.number,

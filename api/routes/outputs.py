@@ -16,8 +16,7 @@ from fastapi.responses import Response
 
 from api.db.states import JobState
 from api.deps import ApiError, CtxDep
-from api.packing import HEADER_EXTRA, script_policy
-from api.routes.common import marked, responses
+from api.routes.common import html_page, marked, responses
 from api.store import outputs, versions
 
 router = APIRouter(prefix="/v1/plans", tags=["outputs"])
@@ -58,20 +57,13 @@ def serve_stored(ctx: CtxDep, plan_id: str, kind: str, version: int | None) -> R
     if found is None:
         why = v.output_errors.get(name, "it was not made")
         raise ApiError(409, "output_missing", f"the {kind} of version {v.number}: {why}", "plan_id")
-    headers = {
-        **marked(info.handling_code),
-        "x-plan-version": str(v.number),
-        "referrer-policy": "no-referrer",
-    }
+    headers = {**marked(info.handling_code), "x-plan-version": str(v.number)}
     if media.startswith("text/html"):
-        # Only the page's own scripts, by hash; outputs stored before hashes were kept get them
-        # computed from the stored page.
-        policy = found.csp or script_policy(found.content)
-        headers["content-security-policy"] = policy + HEADER_EXTRA
-    else:
-        ext = name.rsplit(".", 1)[1]
-        headers["content-disposition"] = f'attachment; filename="plan-{info.id}-v{v.number}.{ext}"'
-        headers["content-security-policy"] = NO_SCRIPTS
+        return html_page(found, headers)
+    ext = name.rsplit(".", 1)[1]
+    headers["content-disposition"] = f'attachment; filename="plan-{info.id}-v{v.number}.{ext}"'
+    headers["content-security-policy"] = NO_SCRIPTS
+    headers["referrer-policy"] = "no-referrer"
     return Response(found.content, media_type=found.media_type, headers=headers)
 
 

@@ -77,6 +77,8 @@ async def submit(
     result = await run_in_threadpool(
         lambda: plans.submit(ctx.db, ctx.principal, new, entry=ctx.entry, limits=ctx.limits)
     )
+    if result.created:
+        ctx.services.wake()
     out = Accepted(
         id=result.plan.id,
         version=result.version.number,

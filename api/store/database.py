@@ -16,11 +16,14 @@ class StoreError(Exception):
 
     status = 409
 
-    def __init__(self, code: str, message: str, field: str = "") -> None:
+    def __init__(
+        self, code: str, message: str, field: str = "", errors: list[dict[str, str]] | None = None
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.field = field
+        self.errors = errors or []  # each problem as {loc, msg, fix}, when there are several
 
 
 class NotFoundError(StoreError):

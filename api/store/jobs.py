@@ -1,8 +1,10 @@
-"""The job side of versions: claim with a lease, renew, and finish exactly once.
+"""The job side of versions and tasks: claim with a lease, renew, and finish exactly once.
 
-Every write a worker or the supervisor makes is fenced by ``status='running' AND attempt=n``: once
-a job has been re-queued and claimed again, the earlier attempt's writes match no row and are
-dropped, so a worker that outlived its supervisor can never write a second plan.
+A job is a plan version to compute, or a task about one (``api.store.tasks``): both tables have
+the same state, lease and attempt columns, and everything here works on either. Every write a
+worker or the supervisor makes is fenced by ``status='running' AND attempt=n``: once a job has
+been re-queued and claimed again, the earlier attempt's writes match no row and are dropped, so a
+worker that outlived its supervisor can never write a second result.
 """
 
 from __future__ import annotations
@@ -16,19 +18,34 @@ from sqlalchemy.orm import Session
 
 from api.db.clock import utcnow
 from api.db.states import JobState
-from api.db.tables import PlanDoc, Version
+from api.db.tables import PlanDoc, Task, Version
 from api.store import outputs, schedule
 from api.store.database import Database
 
 
 @dataclass(frozen=True)
 class Claim:
-    """One attempt at one version's job, as the supervisor took it."""
+    """One attempt at one job, as the supervisor took it: a version (``plan_id``, ``number``),
+    or with ``task`` a task's id (and its plan and number, for the logs)."""
 
     plan_id: str
     number: int
     attempt: int
     deadline_seconds: float
+    task: str | None = None
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        """Names the job among those running (a task and a version may share a number)."""
+        if self.task is not None:
+            return ("task", self.task)
+        return ("version", self.plan_id, str(self.number))
+
+    @property
+    def label(self) -> str:
+        """The job in a log line: no scenario text, ids only."""
+        what = f"task {self.task}" if self.task else f"v{self.number}"
+        return f"job {self.plan_id} {what} attempt {self.attempt}"
 
 
 @dataclass(frozen=True)
@@ -45,12 +62,23 @@ class JobInput:
     exercise: bool
 
 
-def _rows(result: object) -> int:
+def changed_rows(result: object) -> int:
     assert isinstance(result, CursorResult)
     return int(result.rowcount)
 
 
-def _fence(claim: Claim):  # type: ignore[no-untyped-def]
+Job = Version | Task
+
+
+def _table(claim: Claim) -> type[Version] | type[Task]:
+    return Version if claim.task is None else Task
+
+
+def fence(claim: Claim):  # type: ignore[no-untyped-def]
+    """The attempt fence: the claimed job, still running under this attempt."""
+    if claim.task is not None:
+        mine = Task.id == claim.task
+        return mine & (Task.status == JobState.running) & (Task.attempt == claim.attempt)
     return (
         (Version.plan_id == claim.plan_id)
         & (Version.number == claim.number)
@@ -68,10 +96,12 @@ def claim_next(
     exercise_slots: int = 1,
 ) -> Claim | None:
     """Take the next job (see ``api.store.schedule``): one whose lease ran out first, then the
-    queued job whose turn it is, fairly across agencies."""
+    queued job whose turn it is, fairly across agencies; versions before tasks."""
     now = utcnow()
     with db.begin() as s:
-        v = schedule.next_job(s, now, exercise_slots=exercise_slots, plan_id=plan_id)
+        v: Job | None = schedule.next_job(s, now, exercise_slots=exercise_slots, plan_id=plan_id)
+        if v is None:
+            v = schedule.next_task(s, now, exercise_slots=exercise_slots, plan_id=plan_id)
         if v is None:
             return None
         if v.cancel_requested:
@@ -92,12 +122,11 @@ def claim_next(
         v.attempt += 1
         v.lease_expires_at = now + timedelta(seconds=lease_seconds)
         v.started_at = now
-        return Claim(v.plan_id, v.number, v.attempt, v.deadline_seconds)
+        task = v.id if isinstance(v, Task) else None
+        return Claim(v.plan_id, v.number, v.attempt, v.deadline_seconds, task)
 
 
-def _finish(
-    s: Session, v: Version, status: JobState, code: str | None, message: str | None
-) -> None:
+def _finish(s: Session, v: Job, status: JobState, code: str | None, message: str | None) -> None:
     v.status, v.error_code, v.error_message = status, code, message
     v.finished_at, v.lease_expires_at = utcnow(), None
 
@@ -105,8 +134,8 @@ def _finish(
 def renew(db: Database, claim: Claim, lease_seconds: float) -> tuple[bool, bool]:
     """Extend the lease; returns (still ours, cancel requested)."""
     with db.begin() as s:
-        v = s.scalar(select(Version).where(_fence(claim)))
-        if v is None:
+        v = s.scalar(select(_table(claim)).where(fence(claim)))
+        if not isinstance(v, Version | Task):
             return False, False
         v.lease_expires_at = utcnow() + timedelta(seconds=lease_seconds)
         return True, v.cancel_requested
@@ -162,7 +191,7 @@ def complete(
             "stored_bytes": size + int(scenario_size or 0),
             "ends_at": _ends_at(plan_json),
         }
-        if _rows(s.execute(update(Version).where(_fence(claim)).values(**values))) != 1:
+        if changed_rows(s.execute(update(Version).where(fence(claim)).values(**values))) != 1:
             return False
         outputs.add(s, claim.plan_id, claim.number, packed)
         return True
@@ -181,8 +210,8 @@ def fail(
     """Finish the claimed job without a plan; False if the claim is stale."""
     with db.begin() as s:
         result = s.execute(
-            update(Version)
-            .where(_fence(claim))
+            update(_table(claim))
+            .where(fence(claim))
             .values(
                 status=status,
                 error_code=code,
@@ -191,21 +220,26 @@ def fail(
                 lease_expires_at=None,
             )
         )
-        return _rows(result) == 1
+        return changed_rows(result) == 1
 
 
 def release(db: Database, claim: Claim) -> bool:
     """Put a job whose worker crashed back in the queue (its attempt count stays)."""
     with db.begin() as s:
         result = s.execute(
-            update(Version)
-            .where(_fence(claim))
+            update(_table(claim))
+            .where(fence(claim))
             .values(status=JobState.queued, lease_expires_at=None)
         )
-        return _rows(result) == 1
+        return changed_rows(result) == 1
 
 
 def counts(db: Database) -> dict[str, int]:
-    with db.begin() as s:
-        rows = s.execute(select(Version.status, func.count()).group_by(Version.status)).all()
-        return {str(r[0]): int(r[1]) for r in rows}
+    """Jobs (versions and tasks) by state."""
+    out: dict[str, int] = {}
+    with db.read() as s:
+        for table in (Version, Task):
+            rows = s.execute(select(table.status, func.count()).group_by(table.status)).all()
+            for status, n in rows:
+                out[str(status)] = out.get(str(status), 0) + int(n)
+    return out

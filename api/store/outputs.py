@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from api.db.clock import utcnow
-from api.db.tables import Artifact, Blob
+from api.db.tables import Artifact, Blob, TaskOutput
 from api.packing import COMPRESSION, Packed, pack, unpack
 from api.store.database import Database
 
@@ -69,6 +69,11 @@ def _save_blob(db: Database, digest: str, content: bytes) -> None:
         pass  # another worker stored the same asset meanwhile: the same bytes
 
 
+def asset_list(p: Packed) -> str | None:
+    """The shared assets a packed output takes back, as stored (JSON), or None."""
+    return json.dumps(list(p.assets)) if p.assets else None
+
+
 def add(s: Session, plan_id: str, number: int, packed: dict[str, Packed]) -> None:
     """Add the packed outputs of a version inside the caller's transaction."""
     for kind, p in packed.items():
@@ -80,22 +85,36 @@ def add(s: Session, plan_id: str, number: int, packed: dict[str, Packed]) -> Non
                 media_type=p.media_type,
                 content=p.content,
                 encoding="zlib",
-                assets=json.dumps(list(p.assets)) if p.assets else None,
+                assets=asset_list(p),
                 csp=p.csp,
             )
         )
 
 
 def load(db: Database, plan_id: str, number: int, kind: str) -> Output | None:
-    """One output as it was rendered, or None."""
-    key = (plan_id, number, kind)
+    """One output of a version as it was rendered, or None."""
+    return _load(db, Artifact, (plan_id, number, kind), (plan_id, number, kind))
+
+
+def load_task(db: Database, task_id: str, name: str) -> Output | None:
+    """One page of a task as it was made, or None."""
+    # Task ids and plan ids are distinct UUIDs: one cache holds both.
+    return _load(db, TaskOutput, (task_id, name), (task_id, 0, name))
+
+
+def _load(
+    db: Database,
+    table: type[Artifact] | type[TaskOutput],
+    pk: tuple[str, int, str] | tuple[str, str],
+    key: tuple[str, int, str],
+) -> Output | None:
     with _lock:
         if key in _served:
             _served.move_to_end(key)
             return _served[key]
     with db.read() as s:
-        row = s.get(Artifact, key)
-        if row is None:
+        row = s.get(table, pk)
+        if not isinstance(row, Artifact | TaskOutput):
             return None
         digests = json.loads(row.assets) if row.assets else []
         assets = {d: _blob(s, d) for d in digests}

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.db.states import JobState
-from api.db.tables import PlanDoc, Version
+from api.db.tables import PlanDoc, Task, Version
 from api.store.database import BusyError, InsufficientStorageError
 
 
@@ -43,7 +43,14 @@ def check(s: Session, agency: str, exercise: bool, limits: Limits, *, new_plan: 
             per_version.where(Version.status == JobState.queued).subquery()
         )
     )
-    if (queued or 0) >= limits.max_queued:
+    tasks = (Task.agency == agency) & (Task.exercise == exercise)
+    queued_tasks, task_bytes = s.execute(
+        select(
+            func.count().filter(Task.status == JobState.queued),
+            func.coalesce(func.sum(Task.stored_bytes), 0),
+        ).where(tasks)
+    ).one()
+    if (queued or 0) + int(queued_tasks or 0) >= limits.max_queued:
         raise BusyError("queue_full", f"{limits.max_queued} {kind} of your agency are waiting")
     if new_plan:
         plans = s.scalar(select(func.count()).select_from(PlanDoc).where(mine)) or 0
@@ -63,7 +70,7 @@ def check(s: Session, agency: str, exercise: bool, limits: Limits, *, new_plan: 
             f"your agency keeps {limits.versions} versions of {kind}, its quota",
             "plan",
         )
-    if counted[1] >= limits.bytes:
+    if counted[1] + int(task_bytes or 0) >= limits.bytes:
         raise InsufficientStorageError(
             "quota_bytes", f"your agency's {kind} use their quota of {limits.bytes} bytes", "plan"
         )

@@ -32,6 +32,7 @@ class VersionInfo:
     number: int
     status: JobState
     attempt: int
+    scenario_json: str
     plan_json: str | None
     plan_status: PlanStatus | None
     error_code: str | None
@@ -51,6 +52,7 @@ def version_info(v: Version) -> VersionInfo:
         number=v.number,
         status=JobState(v.status),
         attempt=v.attempt,
+        scenario_json=v.scenario_json,
         plan_json=v.plan_json,
         plan_status=None if v.plan_status is None else PlanStatus(v.plan_status),
         error_code=v.error_code,
@@ -92,6 +94,22 @@ def latest_done(db: Database, plan_id: str) -> VersionInfo | None:
             .limit(1)
         )
         return None if v is None else version_info(v)
+
+
+def latest_plan(db: Database, plan_id: str) -> VersionInfo:
+    """The newest done version, if it has a plan to follow (assignments).
+
+    Raises:
+        ConflictError: no version is done yet, or the newest done one has no plan.
+    """
+    v = latest_done(db, plan_id)
+    if v is None or v.plan_json is None or v.plan_status is None:
+        raise ConflictError("plan_not_ready", "no version of this plan is done yet", "plan_id")
+    if not v.plan_status.has_plan:
+        raise ConflictError(
+            "no_plan", f"version {v.number} is {v.plan_status.value}: it has no plan", "plan_id"
+        )
+    return v
 
 
 def versions(db: Database, plan_id: str) -> list[VersionInfo]:

@@ -184,3 +184,14 @@ def seed_plan(db: Database, owner: Principal, solved: Solved | None = None) -> s
             artifacts=solved.artifacts,
         )
     return sub.plan.id
+
+
+def drain(db: Database, plan_id: str | None = None) -> list[int]:
+    """Run every waiting job (of one plan, or all) here, with the worker's own code; the exit
+    codes, in order. For tests that need real results without a supervisor."""
+    from api import worker
+
+    codes = []
+    while (claim := jobs.claim_next(db, 60.0, 3, plan_id=plan_id, exercise_slots=100)) is not None:
+        codes.append(worker.run(db, claim))
+    return codes

@@ -84,7 +84,11 @@ class LiveServer(LocalServer):
         while True:
             table = processes()
             current = {self.pid} if running else set()
-            current |= {p.pid for p in table.values() if p.ppid in current}
+            while True:  # the server and its descendants (workers are forked by a warm one)
+                grown = current | {p.pid for p in table.values() if p.ppid in current}
+                if grown == current:
+                    break
+                current = grown
             left = sorted(
                 p.pid
                 for p in table.values()

@@ -22,10 +22,13 @@ import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from sqlalchemy import select, update
 
+from api.db.audit import AuditEntry
+from api.db.states import TaskKind
 from api.db.tables import AuditRow, User
 from api.deps import CtxDep, get_ctx
 from api.security import OWNER_ONLY, POLICY, PUBLIC_PATHS, Role, allowed
-from api.store import sharing
+from api.store import sharing, tasks
+from api.store.quotas import Limits
 from api.store.users import add_user
 from geodata import Geodata
 from tests.api.conftest import (
@@ -77,6 +80,18 @@ EXPECTED: dict[tuple[str, str], Rule] = {
         CHANGERS, 200, plan=True, owner_only=True
     ),
     ("GET", "/v1/plans/{plan_id}/access"): Rule(CHANGERS, 200, plan=True, owner_only=True),
+    ("POST", "/v1/plans/{plan_id}/robustness"): Rule(CHANGERS, 202, plan=True, owner_only=True),
+    ("GET", "/v1/plans/{plan_id}/robustness/{number}"): Rule(READERS, 200, plan=True),
+    # The seeded study is still queued: its map is not made yet.
+    ("GET", "/v1/plans/{plan_id}/robustness/{number}/map"): Rule(READERS, 409, plan=True),
+    ("POST", "/v1/plans/{plan_id}/adopt"): Rule(CHANGERS, 200, plan=True, owner_only=True),
+    # A fresh plan is not adopted: there is nothing to release.
+    ("POST", "/v1/plans/{plan_id}/release"): Rule(CHANGERS, 409, plan=True, owner_only=True),
+    ("POST", "/v1/exercises/{plan_id}/judge"): Rule(frozenset({T}), 202, plan=True),
+    ("GET", "/v1/exercises/{plan_id}/judgements/{number}"): Rule(frozenset({T}), 200, plan=True),
+    ("GET", "/v1/exercises/{plan_id}/judgements/{number}/debrief"): Rule(
+        frozenset({T}), 409, plan=True
+    ),
     ("POST", "/v1/scenarios/validate"): Rule(READERS, 200),
     ("GET", "/v1/geodata/{layer}"): Rule(frozenset({P, C, T, A}), 200),
     ("GET", "/v1/admin/users"): Rule(frozenset({A}), 200),
@@ -141,7 +156,7 @@ TARGETS = {"disable": "matrix-disable", "rotate": "matrix-rotate", "activate": "
 
 
 def body_for(method: str, path: str) -> dict[str, Any] | None:
-    if method != "POST" or "{name}" in path:
+    if method != "POST" or "{name}" in path or path.endswith(("/adopt", "/release")):
         return None
     if path in ("/v1/plans", "/v1/scenarios/validate"):
         return scenario_body()
@@ -150,6 +165,10 @@ def body_for(method: str, path: str) -> dict[str, Any] | None:
         return {"kind": "delay", "at": "2026-12-03T04:00:00Z", "minutes": 30}
     if path.endswith("/grants"):
         return {"agency": OTHER}
+    if path.endswith("/robustness"):
+        return {"samples": 5, "seed": 1}
+    if path.endswith("/judge"):
+        return {"status": "infeasible", "reasons": ["no team at the border"]}
     if path == "/v1/admin/users":
         return {"name": f"u-{uuid.uuid4().hex[:12]}", "role": "coordinator", "agency": OWN}
     raise AssertionError(f"no body for {method} {path}")
@@ -157,7 +176,7 @@ def body_for(method: str, path: str) -> dict[str, Any] | None:
 
 def call(world: World, method: str, path: str, role: str | None, plan_id: str = "") -> Any:
     name = TARGETS.get(path.rsplit("/", 1)[-1], "")
-    url = path.format(plan_id=plan_id, agency=THIRD, layer="countries", name=name)
+    url = path.format(plan_id=plan_id, agency=THIRD, layer="countries", name=name, number=1)
     headers = world.headers(role, OWN) if role else {}
     return world.client.request(method, url, json=body_for(method, path), headers=headers)
 
@@ -177,12 +196,23 @@ def mworld(
             requests_per_minute=100_000,
             submissions_per_minute=100_000,
             failed_auth_per_minute=100_000,
+            # Seeded plans, studies and judgements wait in the queues, never run.
+            max_queued_per_agency=100_000,
+            max_queued_exercise_per_agency=100_000,
         )
         for world in make_world(settings, supervise=False):
             world.app.state.services._geo = geo  # the session's geodata: no second load
             for target in TARGETS.values():
                 add_user(world.db, target, "coordinator", OWN)
             yield world
+
+
+def add_task(world: World, role: str, agency: str, pid: str, kind: TaskKind) -> None:
+    """Task 1 of this kind on the plan, asked for by ``agency`` (left queued)."""
+    entry = AuditEntry(request_id=str(uuid.uuid4()), action="seed", method="POST", path="/")
+    new = tasks.NewTask(kind, 1, '{"samples": 1, "seed": 0, "replan": false}', 60.0)
+    limits = Limits(max_queued=10_000)
+    tasks.add(world.db, world.principals[(role, agency)], pid, new, entry=entry, limits=limits)
 
 
 def seed(world: World, aurora: Solved, obj: Obj) -> str:
@@ -193,6 +223,12 @@ def seed(world: World, aurora: Solved, obj: Obj) -> str:
         sharing.grant(world.db, granter, pid, OWN)
     if obj.owner == OWN:
         sharing.grant(world.db, granter, pid, THIRD)
+    # A study by the owner; on an exercise, a judgement by the caller's agency where it sees the
+    # plan (judgements are the asking agency's), else by the owner.
+    add_task(world, role, obj.owner, pid, TaskKind.robustness)
+    if obj.exercise:
+        asker = OWN if obj.owner == OWN or obj.granted else obj.owner
+        add_task(world, T, asker, pid, TaskKind.judgement)
     return pid
 
 

@@ -68,9 +68,16 @@ def test_deep_nesting_is_422_on_every_route_with_a_body(world: World, aurora: So
     for url in ("/v1/plans", "/v1/scenarios/validate", f"/v1/plans/{pid}/events"):
         err = assert_422(post(world, url, deep), "event" if url.endswith("events") else "body")
         assert err["code"] == "json_too_deep"
+    exercise = seed_plan(world.db, world.principals[("trainer", OWN)], aurora)
+    err = assert_422(post(world, f"/v1/exercises/{exercise}/judge", deep, "trainer"), "plan")
+    assert err["code"] == "json_too_deep"
     moderate = json.dumps(with_(("operation", "name"), json.loads("[" * 40 + "]" * 40))).encode()
     assert_422(post(world, "/v1/plans", moderate), "operation.name")
-    for url, role in ((f"/v1/plans/{pid}/grants", "planner"), ("/v1/admin/users", "admin")):
+    for url, role in (
+        (f"/v1/plans/{pid}/grants", "planner"),
+        (f"/v1/plans/{pid}/robustness", "planner"),
+        ("/v1/admin/users", "admin"),
+    ):
         assert post(world, url, deep, role).status_code == 422
 
 

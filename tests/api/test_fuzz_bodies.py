@@ -47,6 +47,18 @@ def fuzz_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 def bodies(fuzz_world: World, aurora: Solved) -> dict[str, tuple[str, dict[str, Any]]]:
     """For each (method, path) that takes a body: the role that may call it and a valid body."""
     pid = seed_plan(fuzz_world.db, fuzz_world.principals[("planner", OWN)], aurora)
+    exercise = seed_plan(fuzz_world.db, fuzz_world.principals[("trainer", OWN)], aurora)
+    engine_answer = json.loads(aurora.plan_json)
+    trainee = {
+        "status": "planned",
+        "assignments": [
+            {"team": a["team"], "segment": a["segment"]} for a in engine_answer["assignments"]
+        ],
+        "authorisations": [
+            {"country": a["country"], "request_by": a["request_by"]}
+            for a in engine_answer["authorisations"]
+        ],
+    }
     out = {
         "/v1/plans": ("planner", scenario_body()),
         "/v1/scenarios/validate": ("planner", scenario_body()),
@@ -55,13 +67,16 @@ def bodies(fuzz_world: World, aurora: Solved) -> dict[str, tuple[str, dict[str, 
             {"kind": "delay", "at": "2026-12-03T04:00:00Z", "minutes": 30, "note": "late"},
         ),
         f"/v1/plans/{pid}/grants": ("planner", {"agency": OTHER}),
+        f"/v1/plans/{pid}/robustness": ("planner", {"samples": 10, "seed": 3, "replan": False}),
+        f"/v1/exercises/{exercise}/judge": ("trainer", trainee),
         "/v1/admin/users": ("admin", {"name": "fuzz", "role": "planner", "agency": OWN}),
     }
     schema = fuzz_world.client.get("/openapi.json").json()
     with_body = {
         path for path, ops in schema["paths"].items() for op in ops.values() if "requestBody" in op
     }
-    assert {p.replace(pid, "{plan_id}") for p in out} == with_body, "a new route takes a body"
+    found = {p.replace(pid, "{plan_id}").replace(exercise, "{plan_id}") for p in out}
+    assert found == with_body, "a new route takes a body"
     return out
 
 

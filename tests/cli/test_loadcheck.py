@@ -10,7 +10,7 @@ from cli import loadcheck
 
 
 def test_short_load_check_completes_every_request_without_errors() -> None:
-    figures = loadcheck.run(seconds=2.0, threads=2)
+    figures = loadcheck.run(seconds=2.0, threads=2, jobs=2)
     rows = figures["rows"]
     assert {(r["phase"], r["path"].rsplit("/", 1)[-1] == "map") for r in rows} == {
         ("idle", False),
@@ -25,4 +25,7 @@ def test_short_load_check_completes_every_request_without_errors() -> None:
     busy = figures["busy_workers"]
     assert busy["samples"] > 0 and busy["mean"] > 0
     assert figures["leftover_processes"] == []
+    latency = figures["job_latency"]
+    assert latency["jobs"] == len(latency["seconds"]) == 2
+    assert 0 < latency["min"] <= latency["median"] <= latency["max"]
     assert "loaded/idle plan" in loadcheck.table(figures)

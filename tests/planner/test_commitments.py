@@ -45,6 +45,17 @@ def test_a_second_plan_is_planned_around_the_committed_teams(geo: Geodata) -> No
     assert conflicts(mine, committed) == []
 
 
+def test_a_plan_around_a_commitment_leaves_the_team_its_rest_before_it(geo: Geodata) -> None:
+    """On a long operation a team's duty for the second plan may end just before its committed
+    hours: its rest must fit in between, or the two commitments overlap."""
+    first_sc = load_scenario(path_of("aurora-batumi-sofia"))
+    committed = commitments_of(plan(first_sc, geo), first_sc, geo)
+    second_sc = _second(first_sc, hours_later=0)
+    around = plan(without_committed(second_sc, committed), geo)
+    assert around.status.has_plan, around.reasons
+    assert conflicts(commitments_of(around, second_sc, geo), committed) == []
+
+
 def test_with_no_other_team_the_second_plan_has_none_and_says_why(geo: Geodata) -> None:
     first_sc = load_scenario(path_of("moldova-chisinau-odesa"))
     first = plan(first_sc, geo)
