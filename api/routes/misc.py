@@ -13,7 +13,9 @@ from api.deps import CtxDep
 from api.routes.common import invalid, json_body, responses
 from api.routes.plans import SCENARIO_BODY
 from api.schemas import Health, Validation
+from geodata import load
 from planner.io import ScenarioError, parse_scenario
+from planner.resolve.places import place_errors
 
 router = APIRouter(tags=["reference"])
 GEODATA_CACHE: dict[str, bytes] = {}
@@ -31,6 +33,10 @@ async def validate(request: Request, ctx: CtxDep) -> Validation:
     data, _ = await json_body(request)
     try:
         scenario = parse_scenario(data)
+        # Every place resolved against the network, all at once, as cdplan check does.
+        errors = await run_in_threadpool(place_errors, scenario, load())
+        if errors:
+            raise ScenarioError(errors)
     except ScenarioError as exc:
         raise invalid(exc, "scenario_invalid", "the scenario is not valid", data) from None
     return Validation(

@@ -167,3 +167,16 @@ def test_an_output_that_cannot_be_rendered_does_not_cost_the_plan(
     assert "ValueError" in kml.json()["error"]["message"]
     [v] = world.client.get(f"/v1/plans/{pid}/versions", headers=h).json()["items"]
     assert v["failed_outputs"] == {"plan.kml": "could not be rendered (ValueError)"}
+
+
+def test_validation_resolves_every_place_at_once(world: World) -> None:
+    # Two places that do not resolve: a mistyped id and a point far out at sea; both named,
+    # neither repeated.
+    body = with_(("route", "origin"), "BGR-sofiya")
+    body["teams"][0]["base"] = {"lat": 43.2, "lon": 34.5}
+    r = post(world, "/v1/scenarios/validate", json.dumps(body).encode())
+    assert r.status_code == 422, r.text[:300]
+    errors = r.json()["error"]["errors"]
+    assert {e["loc"] for e in errors} >= {"route.origin", "teams[0].base"}
+    assert "sofiya" not in r.text and "34.5" not in r.text
+    assert any("BGR-sofia" in e["fix"] for e in errors)
